@@ -268,17 +268,19 @@ class Builder:
             w.value(iri, DX + "rowIndex", sec.level)
             w.provenance(iri, src, sec.span)
         for app in doc.appendices:
-            iri = self.appendix_iri(src, app.label)
-            w.typed(iri, DX + "Appendix")
+            iri = self.appendix(w, src, app.label)
             w.label(iri, f"{app.label}: {app.title}" if app.title else app.label)
-            w.value(iri, DX + "appendixLabel", app.label)
             w.value(iri, ELI + "title", app.title and vi(app.title))
-            w.add(iri, ELI + "is_part_of", src)
             w.provenance(iri, src, app.span)
 
     @staticmethod
-    def appendix_iri(src: str, label: str) -> str:
-        return f"{src}/appendix/{slug(label or 'bang')}"
+    def appendix(w: GraphWriter, src: str, label: str) -> str:
+        """The appendix node (also for rows whose appendix heading was not recognised)."""
+        iri = f"{src}/appendix/{slug(label or 'bang')}"
+        w.typed(iri, DX + "Appendix")
+        w.value(iri, DX + "appendixLabel", label)
+        w.add(iri, ELI + "is_part_of", src)
+        return iri
 
     # ------------------------------------------------------------------ legal documents
     def legal_doc(self, w: GraphWriter, ref: LegalRef) -> str:
@@ -387,7 +389,7 @@ class Builder:
             w.value(iri, DX + "tableIndex", t.table)
             w.add(iri, DX + "partOfPlan", src)
             if t.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix_iri(src, t.appendix))
+                w.add(iri, DX + "inAppendix", self.appendix(w, src, t.appendix))
             w.add(iri, DX + "inGroup", self.task_group(w, src, t.appendix, t.group, groups))
             self.agencies_of(w, iri, DX + "leadAgency", t.leads, province)
             self.agencies_of(w, iri, DX + "cooperatingAgency", t.coops, province)
@@ -411,7 +413,7 @@ class Builder:
             w.value(iri, DX + "number", ind.number)
             w.add(iri, DX + "partOfPlan", src)
             if ind.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix_iri(src, ind.appendix))
+                w.add(iri, DX + "inAppendix", self.appendix(w, src, ind.appendix))
             w.add(iri, DX + "inGroup", self.task_group(w, src, ind.appendix, ind.group, groups))
             w.value(iri, DX + "targetText", ind.target)
             w.value(iri, DX + "targetValue", ind.value)
@@ -440,7 +442,7 @@ class Builder:
             w.value(iri, DX + "failedTransactions", s.failed)
             w.add(iri, DX + "partOfPlan", src)
             if s.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix_iri(src, s.appendix))
+                w.add(iri, DX + "inAppendix", self.appendix(w, src, s.appendix))
             for sys in s.systems:
                 w.add(iri, DX + "mentionsSystem", self.system(w, sys, province))
             w.provenance(iri, src, s.span)
@@ -456,7 +458,7 @@ class Builder:
             w.value(iri, DX + "tableIndex", tot.table)
             w.add(iri, DX + "partOfPlan", src)
             if tot.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix_iri(src, tot.appendix))
+                w.add(iri, DX + "inAppendix", self.appendix(w, src, tot.appendix))
             w.provenance(iri, src, tot.span)
 
     def task_group(self, w: GraphWriter, src: str, appendix: str, path: list, seen: dict) -> str | None:
@@ -467,7 +469,7 @@ class Builder:
         for depth in range(1, len(path) + 1):
             key = (appendix, tuple(path[:depth]))
             if key not in seen:
-                iri = f"{self.appendix_iri(src, appendix)}/group/{'/'.join(slug(p, 40) for p in path[:depth])}"
+                iri = f"{src}/appendix/{slug(appendix or 'bang')}/group/{'/'.join(slug(p, 40) for p in path[:depth])}"
                 w.typed(iri, DX + "TaskGroup", SKOS + "Concept")
                 w.add(iri, SKOS + "prefLabel", vi(path[depth - 1]))
                 w.label(iri, path[depth - 1])

@@ -44,7 +44,7 @@ class NamedQuery:
         text = self.text
         for name, raw in values.items():
             kind = self.params[name][0]
-            text = re.sub(r"\$" + name + r"\b", lambda _m: term(raw, kind).replace("\\", "\\\\"), text)
+            text = re.sub(r"\$" + name + r"\b", lambda _m: term(raw, kind), text)
         return text
 
 

@@ -147,6 +147,7 @@ class Indicator:
     parent: Optional[str] = None          # number of the parent indicator for sub-indicators
     note: Optional[str] = None
     table: int = 0
+    assessors: list = field(default_factory=list)  # [AgencyRef] "chủ trì đánh giá": who assesses the result
 
 
 @dataclass

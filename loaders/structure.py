@@ -88,6 +88,15 @@ def find_appendices(lines: list[str], file: str) -> list[Appendix]:
     return sorted(found.values(), key=lambda a: a.span.line)
 
 
+def _note_follows(lines: list[str], j: int) -> bool:
+    """Whether the next non-blank line (within two) is the "(Kèm theo …)" note."""
+    for k in range(j + 1, min(j + 3, len(lines))):
+        text = plain(lines[k])
+        if text:
+            return bool(_NOTE.match(text))
+    return False
+
+
 def _appendix_title(lines: list[str], i: int, rest: str) -> tuple[str, int]:
     """The title printed on or under the appendix label; stops at a blank line after
     the title, at the "(Kèm theo …)" note, or where a table begins."""
@@ -99,7 +108,7 @@ def _appendix_title(lines: list[str], i: int, rest: str) -> tuple[str, int]:
         if is_table_line(raw) or _APPENDIX.match(text):
             break
         if not text:
-            if parts:
+            if parts and not _note_follows(lines, j):
                 break
             j += 1
             continue
@@ -382,7 +391,7 @@ def _part_label(label: str) -> str:
 def _reads_like_heading(title: str) -> bool:
     t = title.strip()
     return (bool(t) and len(t) <= 200 and (t[0].isupper() or t[0].isdigit())
-            and not t.endswith((";", ",")) and len(re.findall(r"\.\s+[A-ZĐ]", t)) == 0)
+            and not t.endswith((";", ",", ".")) and not re.search(r"\.\s+[A-ZĐ]", t))
 
 
 def _next_title(lines: list[str], i: int, end: int) -> tuple[str, int]:

@@ -41,10 +41,14 @@ CONTENT_TYPES = {
 
 
 def best(table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:
-    """The key of the best media type of ``table`` (or one of ``extra``) for this request."""
-    offered = list(extra) + list(table)
+    """The key of the best media type of ``table`` (or one of ``extra``) for this request.
+
+    ``extra`` types (e.g. ``text/html``) are offered after the table, so they are chosen only
+    when asked for by name: a browser gets HTML, ``*/*`` gets the table's default.
+    """
+    offered = list(table) + list(extra)
     if not request.accept_mimetypes:
-        return extra[0] if extra else next(iter(table.values()))
+        return next(iter(table.values()))
     mt = request.accept_mimetypes.best_match(offered)
     if mt is None:
         return None

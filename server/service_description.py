@@ -13,7 +13,7 @@ RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_C
                   "TriG")
 
 
-def describe(endpoint: str, *, updates: bool, fmt: str) -> bytes:
+def describe(endpoint: str, *, updates: bool, federated: bool, fmt: str) -> bytes:
     """The description as ``fmt`` (a ``kg.store.RDF_FORMATS`` key)."""
     svc = ox.BlankNode()
     dataset = ox.BlankNode()
@@ -27,12 +27,13 @@ def describe(endpoint: str, *, updates: bool, fmt: str) -> bytes:
         ox.Triple(svc, sd("endpoint"), ox.NamedNode(endpoint)),
         ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Query")),
         ox.Triple(svc, sd("feature"), sd("UnionDefaultGraph")),
-        ox.Triple(svc, sd("feature"), sd("BasicFederatedQuery")),
         ox.Triple(svc, sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, sd("Dataset")),
         ox.Triple(dataset, sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, sd("Graph")),
     ]
+    if federated:
+        triples.append(ox.Triple(svc, sd("feature"), sd("BasicFederatedQuery")))
     if updates:
         triples.append(ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Update")))
     triples += [ox.Triple(svc, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS]

@@ -154,19 +154,19 @@ def _update(store: ox.Store, task: dict) -> dict:
 
 
 def _parse(task: dict) -> list[ox.Quad] | dict:
-    fmt = ox.RdfFormat.from_media_type(task["media_type"])
-    if fmt is None:
-        return _error(415, f"cannot read RDF sent as {task['media_type']!r}; send Turtle, "
-                           "N-Triples, RDF/XML, JSON-LD, N-Quads or TriG")
+    """All quads of the request's RDF parts (``(media type, bytes)``), put in the target graph."""
     graph = _graph(task["graph"])
     quads = []
-    try:
-        for body in task["bodies"]:
-            for q in ox.parse(body, fmt, base_iri=task["graph"] or task.get("base_iri"),
-                              without_named_graphs=False):
+    for media_type, body in task["parts"]:
+        fmt = ox.RdfFormat.from_media_type(media_type or "")
+        if fmt is None:
+            return _error(415, f"cannot read RDF sent as {media_type or 'no Content-Type'!r}; "
+                               "send Turtle, N-Triples, RDF/XML, JSON-LD, N-Quads or TriG")
+        try:
+            for q in ox.parse(body, fmt, base_iri=task["base_iri"]):
                 quads.append(ox.Quad(q.subject, q.predicate, q.object, graph))
-    except (SyntaxError, ValueError) as e:
-        return _error(400, f"the request body is not valid {fmt.name}: {e}")
+        except (SyntaxError, ValueError) as e:
+            return _error(400, f"the request body is not valid {fmt.name}: {e}")
     return quads
 
 

@@ -1,0 +1,119 @@
+"""Linked data: every IRI under ``kg.namespaces.ID`` dereferences at ``/id/<path>``.
+
+Browsers get an HTML page (label, types, properties, incoming links, provenance with the
+source text); other clients get the resource's DESCRIBE as Turtle, JSON-LD or N-Triples.
+All values come from data, so the page is a Jinja template with autoescaping, and only
+http(s) IRIs become links (an IRI may legally be ``javascript:…``).
+"""
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from kg.namespaces import DX, ID, PREFIXES
+from server import conneg, sparql_text
+from server.errors import ServiceError
+
+bp = Blueprint("linked_data", __name__)
+
+LABELS = ("<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>"
+          "|<http://purl.org/dc/terms/title>|<https://schema.org/name>")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MAX_ROWS = 2000
+
+OUTGOING = f"""SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{
+  <{{iri}}> ?p ?o OPTIONAL {{ ?o {LABELS} ?l }}
+}} GROUP BY ?p ?o ORDER BY ?p ?o"""
+INCOMING = f"""SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
+  ?s ?p <{{iri}}> OPTIONAL {{ ?s {LABELS} ?l }}
+}} GROUP BY ?s ?p ORDER BY ?p ?s"""
+PROVENANCE = f"""SELECT ?node ?p ?o WHERE {{
+  {{ BIND(<{{iri}}> AS ?node) }} UNION {{ <{{iri}}> ?link ?node FILTER(!isLiteral(?node)) }}
+  FILTER EXISTS {{ ?node <{DX}sourceFile>|<{DX}lineStart> ?any }}
+  ?node ?p ?o FILTER(isLiteral(?o))
+}} ORDER BY ?node ?p"""
+
+
+@bp.get("/id/<path:sub>")
+def resource(sub: str):
+    iri = ID + sub
+    if not sparql_text.IRI.fullmatch(iri):
+        raise ServiceError(404, "not a resource IRI of this service")
+    fmt = conneg.best(conneg.RDF_TYPES, extra=("text/html",))
+    if fmt is None:
+        raise ServiceError(406, "resources are available as text/html, "
+                                + conneg.acceptable_list(conneg.RDF_TYPES))
+    if fmt != "text/html":
+        reply = _backend().read("query", query=f"DESCRIBE <{iri}>", union=True,
+                                results_format=None, rdf_format=fmt, max_rows=MAX_ROWS)
+        resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[fmt])
+        resp.vary.add("Accept")
+        return resp
+    out = _select(OUTGOING, iri)
+    incoming = _select(INCOMING, iri)
+    if not out and not incoming:
+        raise ServiceError(404, f"nothing is known about <{iri}>")
+    props = [{"p": _term({"type": "uri", "value": r["p"]["value"]}),
+              "o": _term(r["o"], r.get("label"))} for r in out]
+    types = [p["o"] for p in props if p["p"]["value"] == RDF_TYPE]
+    labels = [p["o"]["value"] for p in props
+              if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
+    resp = Response(render_template(
+        "resource.html", iri=iri, label=labels[0] if labels else _compact(iri), types=types,
+        props=[p for p in props if p["p"]["value"] != RDF_TYPE],
+        incoming=[{"s": _term(r["s"], r.get("label")),
+                   "p": _term({"type": "uri", "value": r["p"]["value"]})} for r in incoming],
+        provenance=_provenance(iri), truncated=len(out) >= MAX_ROWS))
+    resp.vary.add("Accept")
+    return resp
+
+
+_LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label",
+               "http://www.w3.org/2004/02/skos/core#prefLabel",
+               "http://purl.org/dc/terms/title", "https://schema.org/name"}
+
+
+def _backend():
+    return current_app.extensions["dxkg"].backend
+
+
+def _select(template: str, iri: str) -> list[dict]:
+    reply = _backend().read("query", query=template.replace("{iri}", iri), union=True,
+                            results_format="json", rdf_format=None, max_rows=MAX_ROWS)
+    return json.loads(reply["body"])["results"]["bindings"]
+
+
+def _provenance(iri: str) -> list[dict]:
+    """Provenance nodes (the resource itself or one hop away) with their literal properties."""
+    nodes: dict[str, dict] = {}
+    for r in _select(PROVENANCE, iri):
+        node = nodes.setdefault(r["node"]["value"], {"node": _term(r["node"]), "values": []})
+        node["values"].append({"p": _term({"type": "uri", "value": r["p"]["value"]}),
+                               "o": _term(r["o"])})
+    return list(nodes.values())
+
+
+def _term(t: dict, label: dict | None = None) -> dict:
+    """A SPARQL JSON term as the template shows it; ``href`` only for http(s) IRIs."""
+    kind = {"uri": "iri", "bnode": "bnode"}.get(t["type"], "literal")
+    value = t["value"]
+    term = {"kind": kind, "value": value, "text": value, "href": None,
+            "lang": t.get("xml:lang"), "datatype": _compact(t["datatype"]) if "datatype" in t else None}
+    if kind == "iri":
+        term["text"] = label["value"] if label else _compact(value)
+        if value.startswith(ID):
+            term["href"] = "/id/" + quote(value[len(ID):], safe="/:@!$&'()*+,;=-._~")
+        elif value.startswith(("http://", "https://")):
+            term["href"] = value
+    elif kind == "bnode":
+        term["text"] = "_:" + value
+    return term
+
+
+def _compact(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri

@@ -1,0 +1,157 @@
+"""Records → RDF: IRIs, resolution with scope, provenance, named graphs, named queries.
+
+These tests build graphs from hand-made records, so they check the builder alone,
+whatever the loaders do.
+"""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from kg import iris, queries
+from kg.build import Builder
+from kg.store import EmbeddedStore
+from loaders.records import (AgencyRef, Budget, Header, LegalRef, ParsedDocument, Span, SystemLink,
+                             SystemRef, Task)
+
+
+def ref(written, symbol, type_code, number, *, issuer, national, province=None, year=None,
+        when=None, relation="cites", file="a.txt", line=3):
+    return LegalRef(written=written, symbol=symbol, type_code=type_code, number=number, year=year,
+                    issuer_code=issuer, national=national, province=province,
+                    span=Span(file, line, line, written), date=when, relation=relation)
+
+
+def doc(file, province, refs=(), tasks=(), links=()):
+    return ParsedDocument(file=file, path=file, lines=[],
+                          header=Header(kind="Kế hoạch", type_code="KH", symbol="/KH-UBND",
+                                        province=province, year=2024, title="Chuyển đổi số"),
+                          refs=list(refs), tasks=list(tasks), system_links=list(links))
+
+
+def build(*docs) -> EmbeddedStore:
+    store = EmbeddedStore()
+    for g, quads in Builder().build(list(docs)).graphs.items():
+        store.load(quads, graph=g)
+    return store
+
+
+def rows(store, name, **params):
+    res = store.select(queries.get(name).bind(params))
+    return [{k: v["value"] for k, v in b.items()} for b in res["results"]["bindings"]]
+
+
+def test_national_document_is_one_node_for_every_province():
+    a = doc("a.txt", "Hà Nam", [ref("749/QĐ/TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
+                                     when=date(2020, 6, 3), relation="based_on")])
+    b = doc("b.txt", "Quảng Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
+                                        file="b.txt")])
+    rels = rows(build(a, b), "document-relations")
+    targets = {r["to"] for r in rels if r["toSymbol"] == "749/QĐ-TTg"}
+    assert targets == {iris.legal("ttg", "QĐ", 2020, "749")}
+    assert {r["fromFile"] for r in rels} == {"a.txt", "b.txt"}
+    assert all(r["toScope"] == "Việt Nam" for r in rels)
+
+
+def test_provincial_documents_with_the_same_symbol_are_scoped_to_their_province():
+    a = doc("a.txt", "Hải Dương", [ref("1217/QĐ-UBND", "1217/QĐ-UBND", "QĐ", "1217", issuer="UBND",
+                                        national=False, province="Hải Dương", when=date(2023, 5, 2))])
+    b = doc("b.txt", "Quảng Nam", [ref("1217/QĐ-UBND", "1217/QĐ-UBND", "QĐ", "1217", issuer="UBND",
+                                        national=False, province="Quảng Nam", when=date(2023, 5, 2),
+                                        file="b.txt")])
+    rels = rows(build(a, b), "document-relations")
+    assert len({r["to"] for r in rels}) == 2
+    assert {r["toScope"] for r in rels} == {"Hải Dương", "Quảng Nam"}
+
+
+def test_undated_mention_merges_with_the_dated_one_of_the_same_scope():
+    d = doc("a.txt", "Hà Nam", [
+        ref("24-NQ/TU", "24-NQ/TU", "NQ", "24", issuer="TU", national=False, province="Hà Nam",
+            when=date(2022, 4, 25), relation="based_on"),
+        ref("Nghị quyết 24/TU", "24-NQ/TU", "NQ", "24", issuer="TU", national=False, province="Hà Nam", line=9),
+    ])
+    store = build(d)
+    rels = rows(store, "document-relations")
+    assert len({r["to"] for r in rels}) == 1
+    assert {r["relation"].rsplit("#", 1)[1] for r in rels} == {"based_on", "cites"}
+    spellings = store.select("""PREFIX dx: <https://w3id.org/dxkg/ontology#>
+        SELECT DISTINCT ?w WHERE { ?c dx:writtenAs ?w ; dx:lineStart ?l }""")
+    assert {b["w"]["value"] for b in spellings["results"]["bindings"]} == {"24-NQ/TU", "Nghị quyết 24/TU"}
+
+
+def test_every_reference_also_appears_as_cites():
+    d = doc("a.txt", "Hà Nam", [ref("06/QĐ-TTg", "06/QĐ-TTg", "QĐ", "06", issuer="TTg", national=True,
+                                     when=date(2022, 1, 6), relation="based_on")])
+    rels = {r["relation"].rsplit("#", 1)[1] for r in rows(build(d), "document-relations")}
+    assert rels == {"based_on", "cites"}
+
+
+def test_tasks_carry_agencies_budget_deadline_basis_and_provenance():
+    basis = ref("3889/KH-UBND", "3889/KH-UBND", "KH", "3889", issuer="UBND", national=False,
+                province="Hải Dương", when=date(2022, 12, 31))
+    t = Task(appendix="Phụ lục 1", number="2", title="Thuê hệ thống đánh giá an toàn thông tin",
+             span=Span("a.txt", 40, 41, "2\tThuê hệ thống…"), group=["I. Các dự án đã phê duyệt"],
+             leads=[AgencyRef("Sở TTTT", "Sở Thông tin và Truyền thông")],
+             coops=[AgencyRef("VP UBND tỉnh", "Văn phòng UBND tỉnh"),
+                    AgencyRef("Các sở, ban, ngành", "Các sở, ban, ngành", kind="group")],
+             deadline="Quý IV/2023", budgets=[Budget("thue_dich_vu", "Thuê dịch vụ", Decimal("1.5"))],
+             years=3, refs=[basis])
+    store = build(doc("a.txt", "Hải Dương", tasks=[t]))
+    [r] = rows(store, "tasks")
+    assert r["lead"] == "Sở Thông tin và Truyền thông"
+    assert set(r["coop"].split(" | ")) == {"Các sở, ban, ngành", "Văn phòng UBND tỉnh"}
+    assert (r["deadline"], r["deadlineEnd"]) == ("Quý IV/2023", "2023-12-31")
+    assert r["basis"] == "3889/KH-UBND" and r["sourceFile"] == "a.txt" and r["appendix"] == "Phụ lục 1"
+    [b] = rows(store, "budgets")
+    assert Decimal(b["amount"]) == Decimal(1_500_000) and b["years"] == "3"
+    prov = store.select("""PREFIX dx: <https://w3id.org/dxkg/ontology#>
+        SELECT ?l ?e ?t WHERE { ?x a dx:Task ; dx:lineStart ?l ; dx:lineEnd ?e ; dx:sourceText ?t }""")
+    [p] = prov["results"]["bindings"]
+    assert (p["l"]["value"], p["e"]["value"]) == ("40", "41")
+
+
+def test_system_dependency_direction_and_impact_query():
+    lgsp = SystemRef("LGSP", "LGSP", "Nền tảng tích hợp, chia sẻ dữ liệu", "integration", False)
+    ndxp = SystemRef("NDXP", "NDXP", "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia", "integration", True)
+    tthc = SystemRef("HTTT", "TTHC", "Hệ thống thông tin giải quyết TTHC", "application", False)
+    links = [SystemLink(lgsp, "connects", ndxp, Span("a.txt", 5, 5)),
+             SystemLink(tthc, "shares_data", lgsp, Span("a.txt", 6, 6), directed=True)]
+    store = build(doc("a.txt", "Hà Nam", links=links))
+    impact = rows(store, "system-dependencies", system="NDXP", direction="down")
+    assert {(r["otherLabel"], r["minDepth"]) for r in impact} == {
+        ("Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)", "1"), ("Hệ thống thông tin giải quyết TTHC (Hà Nam)", "2")}
+    up = rows(store, "system-dependencies", system="TTHC", direction="up", depth="1")
+    assert [r["otherLabel"] for r in up] == ["Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)"]
+    links_rows = rows(store, "system-links")
+    assert {r["aScope"] for r in links_rows} == {"Hà Nam"} and "Việt Nam" in {r["bScope"] for r in links_rows}
+
+
+def test_rebuilding_the_same_records_gives_the_same_graph():
+    d = doc("a.txt", "Hà Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
+                                     when=date(2020, 6, 3))])
+    one, two = build(d).dump("nquads"), build(d).dump("nquads")
+    assert sorted(one.splitlines()) == sorted(two.splitlines()) and len(one) > 1000
+
+
+def test_each_document_has_its_own_named_graph():
+    store = build(doc("a.txt", "Hà Nam"), doc("b.txt", "Hà Nam"))
+    assert {iris.graph("a"), iris.graph("b")} <= set(store.named_graphs())
+    store.drop_graph(iris.graph("a"))
+    files = store.select("""PREFIX dx: <https://w3id.org/dxkg/ontology#>
+        SELECT ?f WHERE { ?d a dx:SourceDocument ; dx:sourceFile ?f }""")
+    assert [b["f"]["value"] for b in files["results"]["bindings"]] == ["b.txt"]
+
+
+@pytest.mark.parametrize("value", ['x" } ; DROP ALL ; #', "<http://a> ?x"])
+def test_query_parameters_cannot_break_out_of_their_term(value):
+    store = EmbeddedStore()
+    assert store.select(queries.get("tasks").bind({"agency": value}))["results"]["bindings"] == []
+    with pytest.raises(queries.QueryError):
+        queries.get("tasks").bind({"plan": value})
+
+
+def test_unknown_query_and_parameter_are_reported_by_name():
+    with pytest.raises(queries.QueryError, match="no named query 'nope'"):
+        queries.get("nope")
+    with pytest.raises(queries.QueryError, match="has no parameter zzz"):
+        queries.get("tasks").bind({"zzz": "1"})
