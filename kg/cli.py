@@ -164,6 +164,9 @@ def main(argv=None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # output piped into head & co.: stop quietly
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -93,6 +93,9 @@ class EmbeddedStore:
         elif RDF_FORMATS[fmt] in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
             # triple formats hold one graph: export the union of all graphs
             return self._union_dump(fmt)
+        if fmt == "trig":
+            from kg.namespaces import PREFIXES
+            kw["prefixes"] = PREFIXES
         return self._store.dump(format=RDF_FORMATS[fmt], **kw)
 
     def _union_dump(self, fmt: str) -> bytes:

@@ -159,21 +159,21 @@ _NAME_STOP = (r"(?:[Bb]an hành|[Pp]hê duyệt|[Tt]riển khai|[Tt]hực hiện
               r"về|tại|ngày|số|giao|chọn|đã|sẽ|có|được|để|nhằm|với|trong|theo|đối|là|thuộc|gửi)\b")
 _TITLE_RUN = rf"[{UP}][^\s,;.()]*(?:(?:\s+|\s*-\s*|,\s+(?=[{UP}]))(?!{_NAME_STOP})[^\s,;.()\-]+){{0,10}}"
 _LOCAL_UNIT = r"(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)"
-_ISSUER_NAMES = [   # (pattern, national: True/False, None when the name alone does not tell)
-    (r"(?:Phó )?Thủ tướng Chính phủ", True),
+_ISSUER_NAMES = [   # (pattern, national: True/False or None when the name does not tell, open-ended)
+    (r"(?:Phó )?Thủ tướng Chính phủ", True, False),
     (r"Văn phòng Chính phủ|Chính phủ|Bộ Chính trị|Ban Bí thư(?: Trung ương Đảng)?"
-     r"|Ban [Cc]hấp hành Trung ương(?: Đảng)?|Ủy ban Thường vụ Quốc hội|Quốc hội", True),
-    (r"Ủy ban Quốc gia về [Cc]huyển đổi số", True),
-    (rf"(?:Bộ trưởng )?Bộ {_TITLE_RUN}", True),
-    (rf"(?:Tổng cục|Cục) {_TITLE_RUN}(?= quốc gia| Việt Nam)(?: quốc gia| Việt Nam)?", True),
-    (rf"(?:Thường trực |Ban Thường vụ |Ban [Cc]hấp hành Đảng bộ )?(?:Tỉnh ủy|Thành ủy|Huyện ủy)(?: (?:{_PROVINCE_ALT}))?", False),
-    (rf"Ban [Cc]hấp hành Đảng bộ (?:tỉnh|thành phố)(?: (?:{_PROVINCE_ALT}))?", False),
+     r"|Ban [Cc]hấp hành Trung ương(?: Đảng)?|Ủy ban Thường vụ Quốc hội|Quốc hội", True, False),
+    (r"Ủy ban Quốc gia về [Cc]huyển đổi số", True, False),
+    (rf"(?:Bộ trưởng )?Bộ {_TITLE_RUN}", True, True),
+    (rf"(?:Tổng cục|Cục) {_TITLE_RUN}(?= quốc gia| Việt Nam)(?: quốc gia| Việt Nam)?", True, True),
+    (rf"(?:Thường trực |Ban Thường vụ |Ban [Cc]hấp hành Đảng bộ )?(?:Tỉnh ủy|Thành ủy|Huyện ủy)"
+     rf"(?: (?:{_PROVINCE_ALT}))?", False, False),
+    (rf"Ban [Cc]hấp hành Đảng bộ (?:tỉnh|thành phố)(?: (?:{_PROVINCE_ALT}))?", False, False),
     (rf"(?:Chủ tịch |Thường trực )?(?:Ủy ban nhân dân|UBND|UNND|Hội đồng nhân dân|HĐND) {_LOCAL_UNIT}"
-     rf"(?: (?:{_PROVINCE_ALT}))?", False),
-    (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None),
+     rf"(?: (?:{_PROVINCE_ALT}))?", False, False),
+    (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None, True),
 ]
-_ISSUER_NAMES = [(re.compile(p), nat) for p, nat in _ISSUER_NAMES]
-_OPEN_NAMES = {_ISSUER_NAMES[3][0], _ISSUER_NAMES[4][0], _ISSUER_NAMES[-1][0]}   # end at a verb
+_ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
 # Issuer names that identify a national issuer code, to repair a contradicting symbol.
 _NAME_CODES = {"uy ban quoc gia ve chuyen doi so": "UBQGCĐS", "thu tuong chinh phu": "TTg",
                "chinh phu": "CP", "bo thong tin va truyen thong": "BTTTT", "bo noi vu": "BNV"}
@@ -290,14 +290,14 @@ def _issuer_after(text: str) -> tuple[str | None, bool | None, int]:
     if not lead:
         return None, None, 0
     best = None
-    for rx, national in _ISSUER_NAMES:
+    for rx, national, open_ended in _ISSUER_NAMES:
         m = rx.match(text, lead.end())
         if m and (best is None or m.end() > best[0].end()):
-            best = (m, national)
+            best = (m, national, open_ended)
     if not best:
         return None, None, 0
-    m, national = best
-    name = _trim_issuer(m.group(0)) if m.re in _OPEN_NAMES else m.group(0)
+    m, national, open_ended = best
+    name = _trim_issuer(m.group(0)) if open_ended else m.group(0)
     if national is None and re.search(r"quốc gia|Trung ương|Việt Nam", name):
         national = True
     return name, national, lead.end() + len(name)
@@ -436,7 +436,8 @@ def refs_in_text(text: str, span: Span, province: str | None, year: int | None =
 
     ``year`` is the citing document's year; it is not given to cited documents (their
     year comes from their own symbol or date)."""
-    return [r for _, _, r in _mentions(clean(text), province, span, "table", "cites")]
+    return [r for cell in _segments(text, "table")
+            for _, _, r in _mentions(cell, province, span, "table", "cites")]
 
 
 # ---------------------------------------------------------------- document structure

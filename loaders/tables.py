@@ -300,23 +300,28 @@ def _int(v) -> int:
 
 
 def _read_html(lines: list[str], i: int, file: str) -> tuple[Optional[_Block], int, list]:
+    """An HTML table up to </table>; an unclosed table ends at its first blank line."""
     j = i
     while j < len(lines) and "</table" not in lines[j].lower():
         j += 1
-    end = min(j, len(lines) - 1)
+    issues = []
+    if j >= len(lines):
+        j = next((k for k in range(i, len(lines)) if not lines[k].strip()), len(lines)) - 1
+        issues.append(ParseIssue(file, i + 1, "<table> is not closed"))
+    end = max(i, min(j, len(lines) - 1))
     parser = _HTMLTable()
     try:
         parser.feed("\n".join(lines[i:end + 1]))
         parser.close()
     except Exception as e:  # noqa: BLE001  (a broken table must not stop the document)
-        return None, end + 1, [ParseIssue(file, i + 1, f"unreadable HTML table: {e}")]
+        return None, end + 1, issues + [ParseIssue(file, i + 1, f"unreadable HTML table: {e}")]
     grid = _grid(parser.rows, i)
     if not grid:
-        return None, end + 1, [ParseIssue(file, i + 1, "HTML table without rows")]
+        return None, end + 1, issues + [ParseIssue(file, i + 1, "HTML table without rows")]
     n = 0
     while n < len(parser.rows) and (parser.rows[n]["head"] or all(c["th"] for c in parser.rows[n]["cells"])):
         n += 1
-    return _Block("html", grid[n:], i, end, grid[:n] or None), end + 1, []
+    return _Block("html", grid[n:], i, end, grid[:n] or None), end + 1, issues
 
 
 def _grid(rows: list[dict], offset: int) -> list[_Raw]:
@@ -493,7 +498,8 @@ class _Builder:
         self.first, self.last = block.first, block.last
         self.header_rows = header_rows
         self.signature = _signature(header_rows[0]) if header_rows else ""
-        self.width = max([len(r.cells) for r in header_rows] + [len(r.cells) for r in block.rows] + [1])
+        self.width = max(len(r.cells) for r in header_rows) if header_rows else \
+            max([len(r.cells) for r in block.rows] + [1])
         self.header = merge_header([r.cells for r in header_rows], self.width) if header_rows \
             else [""] * self.width
         self.number_col, self.title_col = _key_columns(self.header)
@@ -509,6 +515,9 @@ class _Builder:
         k = 0
         while k < len(rows):
             row = rows[k]
+            if not any(c.strip() for c in row.cells):
+                k += 1
+                continue
             if self.signature and _signature(row) == self.signature:
                 k += self.header_count()
                 continue

@@ -7,6 +7,7 @@ sent to worker processes as plain strings.
 from __future__ import annotations
 
 from flask import request
+from werkzeug.datastructures import MIMEAccept
 
 RESULT_TYPES = {          # SELECT / ASK
     "application/sparql-results+json": "json",
@@ -49,7 +50,9 @@ def best(table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:
     offered = list(table) + list(extra)
     if not request.accept_mimetypes:
         return next(iter(table.values()))
-    mt = request.accept_mimetypes.best_match(offered)
+    # media type parameters (``text/turtle; charset=utf-8``) would make werkzeug miss a match
+    accept = MIMEAccept([(v.split(";")[0].strip(), q) for v, q in request.accept_mimetypes])
+    mt = accept.best_match(offered)
     if mt is None:
         return None
     return mt if mt in extra else table[mt]

@@ -46,7 +46,7 @@ def direct(_sub: str):
 
 def _handle(graph: str | None, new: bool = False) -> Response:
     svc = current_app.extensions["dxkg"]
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         fmt = conneg.best(conneg.RDF_TYPES)
         if fmt is None:
             raise ServiceError(406, "graphs are available as " + conneg.acceptable_list(conneg.RDF_TYPES))

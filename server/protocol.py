@@ -23,7 +23,7 @@ UPDATE_TYPE = "application/sparql-update"
 
 @bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
 def sparql():
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         if request.args.getlist("update"):
             raise ServiceError(400, "updates must be sent with POST (form field 'update' or an "
                                     f"{UPDATE_TYPE} body), never with GET")

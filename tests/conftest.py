@@ -86,3 +86,86 @@ def writable_server(tmp_path_factory):
                         update_token=TOKEN)
     yield server
     server.close()
+
+
+# --- W3C manifests (SPARQL 1.1 Protocol, Graph Store Protocol, Service Description) --------
+W3C = SHARED / "w3c-sparql11"
+MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
+HT = "http://www.w3.org/2011/http#"
+CNT = "http://www.w3.org/2011/content#"
+HTS = "http://www.w3.org/2011/http-statusCodes#"
+STATUS = {"OK": (200,), "Created": (201,), "NoContent": (204,), "NotFound": (404,),
+          "StatusCode2xx": range(200, 300), "StatusCode3xx": range(300, 400),
+          "StatusCode4xx": range(400, 500), "StatusCode5xx": range(500, 600)}
+
+
+def need_w3c(*parts: str) -> Path:
+    path = W3C.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"W3C test material not found at {path} (expected ../shared next to the repo)")
+    return path
+
+
+def manifest_tests(path: Path) -> list[tuple[str, object, object]]:
+    """``(local name, test node, graph)`` for every entry of a manifest and its includes."""
+    import rdflib
+    g = rdflib.Graph()
+    g.parse(path, format="turtle")
+    out = []
+    for manifest in g.subjects(rdflib.RDF.type, rdflib.URIRef(MF + "Manifest")):
+        for lst in g.objects(manifest, rdflib.URIRef(MF + "entries")):
+            for test in rdflib.collection.Collection(g, lst):
+                out.append((str(test).rsplit("#", 1)[-1], test, g))
+        for lst in g.objects(manifest, rdflib.URIRef(MF + "include")):
+            for inc in rdflib.collection.Collection(g, lst):
+                out += manifest_tests(Path(str(inc).removeprefix("file://")))
+    return out
+
+
+def manifest_requests(g, test) -> list[dict]:
+    """The HTTP requests of a protocol-style test, in order, with their expectations."""
+    import rdflib
+    from rdflib.collection import Collection
+
+    def one(s, p, ns=HT):
+        return g.value(s, rdflib.URIRef(ns + p))
+
+    action = one(test, "action", MF)
+    out = []
+    for req in Collection(g, one(action, "requests")):
+        headers = {}
+        hl = one(req, "headers")
+        for h in (Collection(g, hl) if hl else []):
+            headers[str(one(h, "fieldName"))] = str(one(h, "fieldValue"))
+        body = one(req, "body")
+        resp = one(req, "resp")
+        expect_headers = {}
+        rl = one(resp, "headers")
+        for h in (Collection(g, rl) if rl else []):
+            expect_headers[str(one(h, "fieldName")).lower()] = str(one(h, "fieldValue"))
+        rbody = one(resp, "body")
+        out.append({
+            "method": str(one(req, "methodName")),
+            "path": str(one(req, "absolutePath")),
+            "headers": headers,
+            "body": None if body is None else str(one(body, "chars", CNT)).encode(
+                str(one(body, "characterEncoding", CNT) or "UTF-8")),
+            "status": {c for s in g.objects(resp, rdflib.URIRef(MF + "expectedStatus"))
+                       for c in STATUS[str(s).removeprefix(HTS)]},
+            "format": one(resp, "expectedFormat", MF),
+            "boolean": one(resp, "expectedBoolean", MF),
+            "location": one(resp, "expectedLocation", MF),
+            "expect_headers": expect_headers,
+            "expect_body": None if rbody is None else str(one(rbody, "chars", CNT)),
+        })
+    return out
+
+
+def parse_rdf(body: bytes, content_type: str, base: str = "http://example.org/"):
+    import rdflib
+    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
+           "application/ld+json": "json-ld", "application/n-quads": "nquads",
+           "application/trig": "trig"}[content_type.split(";")[0].strip()]
+    g = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
+    g.parse(data=body, format=fmt, publicID=base)
+    return g
