@@ -52,12 +52,10 @@ SYSTEM_RELATIONS = {
     "connects": "connectsTo", "integrates": "integratesWith", "shares_data": "sharesDataWith",
     "uses_data_from": "usesDataFrom", "syncs": "syncsWith", "depends_on": "dependsOn",
 }
-SYSTEM_CATEGORIES = {"platform", "integration", "national-database", "database", "portal",
-                     "operations-centre", "security", "identity", "application", "infrastructure",
-                     "data-centre", "reporting", "document-management"}
-CATEGORY_ALIASES = {"shared-platform": "platform", "national-db": "national-database",
-                    "operations": "operations-centre", "ioc": "operations-centre",
-                    "datacentre": "data-centre", "document": "document-management"}
+SYSTEM_CATEGORIES = {"shared-platform", "national-database", "database", "data-warehouse", "portal",
+                     "citizen-app", "admin-procedure", "application", "document-management", "email",
+                     "reporting", "operations-centre", "security", "monitoring", "identity",
+                     "infrastructure", "data-centre", "network", "video-conference"}
 
 
 def doc_type_iri(type_code: str) -> str:
@@ -70,11 +68,8 @@ def doc_type_name(type_code: str) -> str:
 
 
 def category_iri(notation: str) -> str:
-    n = CATEGORY_ALIASES.get(notation, notation)
-    n = n if n in SYSTEM_CATEGORIES else "application"
-    suffix = {"national-database": "national-db", "operations-centre": "operations",
-              "data-centre": "datacentre", "document-management": "document"}.get(n, n)
-    return f"{ID}code/syscat-{suffix}"
+    """The system-category concept (ontology/codelists.ttl); unknown notations → application."""
+    return f"{ID}code/syscat-{notation if notation in SYSTEM_CATEGORIES else 'application'}"
 
 
 def lit(v) -> ox.Literal:

@@ -79,7 +79,18 @@ def parse_document(path: str | Path) -> ParsedDocument:
     sysdata = step("systems", lambda: systems.find_systems(lines, doc.file, province))
     if sysdata:
         doc.systems, doc.system_links = sysdata
+    step("systems in rows", lambda: systems_of_rows(doc, province))
     return doc
+
+
+def systems_of_rows(doc: ParsedDocument, province: str | None) -> None:
+    """The systems each task builds, upgrades or connects, and those a usage row names."""
+    for task in doc.tasks:
+        if not task.systems:
+            task.systems = systems.systems_in_text(f"{task.title} {task.result or ''}", province)
+    for svc in doc.services:
+        if not svc.systems:
+            svc.systems = systems.systems_in_text(svc.label, province)
 
 
 def expand_paths(paths) -> tuple[list[Path], list[ParseIssue]]:
