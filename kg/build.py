@@ -557,15 +557,21 @@ class Builder:
 def dependency(link) -> str | None:
     """Who depends on whom: 'ab' (a depends on b), 'ba', or None.
 
-    Stated direction wins ("khai thác dữ liệu từ", "depends on"); for an undirected link
-    between a provincial system and a national one, the provincial system depends on the
-    national platform (that is how the architecture framework layers them).
+    Stated direction wins ("khai thác dữ liệu từ", "depends on"). For an undirected link,
+    the architecture framework's layering decides: a provincial system depends on the
+    national one it connects to, and an application depends on the shared platform or
+    national database it connects to (that is what breaks when the platform goes down).
     """
     if link.directed or link.relation in ("uses_data_from", "depends_on"):
         return "ab"
-    if link.a.national != link.b.national:
-        return "ab" if link.b.national else "ba"
+    for rank in (lambda s: s.national, lambda s: s.category in FOUNDATION_CATEGORIES):
+        a, b = rank(link.a), rank(link.b)
+        if a != b:
+            return "ab" if b else "ba"
     return None
+
+
+FOUNDATION_CATEGORIES = {"shared-platform", "national-database", "identity", "data-centre", "network"}
 
 
 PILLARS = [  # keyword (folded) → pillar notation; first match wins
