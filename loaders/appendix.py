@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Optional
 
 from .agencies import parse_agency_cell
-from .records import (Appendix, Budget, Indicator, ParseIssue, ServiceUsage, Span, StatedTotal, Task)
+from .records import Appendix, Budget, Indicator, ParseIssue, ServiceUsage, StatedTotal, Task
 from .references import refs_in_text
 from .tables import Row, Table, is_row_number, is_total_label
 from .text import clean, fold
@@ -231,6 +231,15 @@ class _Context:
         self.groups.append(_Group(level, label, self.refs(line)))
         self.last_lead = ""
 
+    def leave_groups_below(self, line: _Line) -> None:
+        """A numbered row closes the numbered groups at its own depth or deeper
+        ("2 Đo lường…" after the tasks of group "1 Cơ chế…" is not inside it)."""
+        if not line.number:
+            return
+        level = _level(line.number)
+        while self.groups and self.groups[-1].level != _level("") and self.groups[-1].level >= level:
+            self.groups.pop()
+
     def path(self) -> list[str]:
         return [g.label for g in self.groups]
 
@@ -308,6 +317,7 @@ def _read_tasks(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
         elif _is_group(line, lines[k + 1:]):
             ctx.enter_group(line)
         elif line.title or line.has_content():
+            ctx.leave_groups_below(line)
             tasks.append(_task(line, ctx))
     out.tasks += tasks
 
@@ -372,6 +382,7 @@ def _read_indicators(lines: list[_Line], ctx: _Context, out: AppendixData) -> No
             continue
         if not line.title:
             continue
+        ctx.leave_groups_below(line)
         ind = _indicator(line, ctx)
         if "." in ind.number:
             ind.parent = ind.number.rsplit(".", 1)[0]
@@ -453,7 +464,12 @@ def appendix_of(line: int, appendices: list[Appendix]) -> str:
 
 def extract(lines: list[str], file: str, province: Optional[str], appendices: list[Appendix],
             tables: list[Table], year: Optional[int] = None) -> AppendixData:
-    """Tasks, indicators, services and totals of every table whose header we recognise."""
+    """Tasks, indicators, services and totals of every table whose header we recognise.
+
+    ``lines`` is part of the loaders' common call shape; the tables already carry the
+    text and spans this step needs. ``year`` (the plan's year) helps read references
+    that omit it.
+    """
     out = AppendixData()
     for index, table in enumerate(tables):
         out.issues += table.issues

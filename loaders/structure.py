@@ -383,9 +383,9 @@ def _heading(text: str) -> Optional[tuple[str, str, int]]:
 
 
 def _part_label(label: str) -> str:
-    words = label.split()
-    return " ".join([words[0].capitalize()] + [w if w.isupper() and fold(w) in ("i", "ii", "iii", "iv", "v", "vi")
-                                               else w.lower() for w in words[1:]])
+    """"PHẦN THỨ NHẤT" → "Phần thứ nhất", "PHẦN I" → "Phần I"."""
+    first, *rest = label.split()
+    return " ".join([first.capitalize()] + [w if re.fullmatch(r"[IVX]+", w) else w.lower() for w in rest])
 
 
 def _reads_like_heading(title: str) -> bool:

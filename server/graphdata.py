@@ -19,6 +19,7 @@ import threading
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -137,6 +138,7 @@ class Node:
     national: bool = False
     shape: str = "dot"
     color: str = "#999999"
+    group_label: str = ""
     x: float | None = None
     y: float | None = None
     highlight: bool = False
@@ -178,9 +180,9 @@ class View:
     center: str | None = None
     layout: str = "free"                               # free | layered-lr | layered-tb
 
-    def add_node(self, node: Node, group_label: str) -> None:
+    def add_node(self, node: Node) -> None:
         self.nodes[node.id] = node
-        self.groups.setdefault(node.group, {"label": group_label, "color": node.color})
+        self.groups.setdefault(node.group, {"label": node.group_label, "color": node.color})
 
     def json(self) -> dict:
         return {"kind": self.kind, "title": self.title, "center": self.center,
@@ -263,14 +265,14 @@ class System:
     scope: str
     national: bool
 
-    def node(self, view_kind: str = "") -> Node:
+    def node(self) -> Node:
         scope = f"{'quốc gia' if self.national else 'tỉnh'}: {self.scope}"
         title = "\n".join(x for x in (self.label, f"Nhóm: {self.category_label}",
                                       f"Phạm vi: {scope}", self.key and f"Mã: {self.key}",
                                       compact(self.iri)) if x)
         return Node(self.iri, self.label, "system", "cat:" + self.category, title, self.scope,
                     self.national, "diamond" if self.national else "dot",
-                    CATEGORY_COLOURS.get(self.category, colour(self.category)))
+                    CATEGORY_COLOURS.get(self.category, colour(self.category)), self.category_label)
 
 
 @dataclass
@@ -392,8 +394,7 @@ def _system_view(cat: Catalogue, kind: str, title: str, members: dict, limit: in
     view = View(kind, title, total=len(members))
     order = sorted(members, key=lambda i: (abs(members[i]), cat.systems[i].label, i))[:limit]
     for iri in order:
-        s = cat.systems[iri]
-        view.add_node(s.node(), s.category_label)
+        view.add_node(cat.systems[iri].node())
     for (a, b), link in sorted(cat.links.items()):
         if a in view.nodes and b in view.nodes:
             e = link.edge(cat.vocab, cat.systems)
@@ -455,7 +456,7 @@ def landscape_view(cat: Catalogue, scope: str | None, limit: int) -> View:
     clusters = defaultdict(list)
     for n in view.nodes.values():
         clusters[n.scope].append(n.id)
-    pos, view.clusters = cluster_layout(clusters, _pairs(view))
+    pos, view.clusters = cluster_layout(clusters, _pairs(view), {n: view.nodes[n].label for n in view.nodes})
     _place(view, pos)
     view.tables.append(_system_table(cat, view, {}, None))
     view.tables.append(_link_table(view))
@@ -476,7 +477,7 @@ def impact_view(source, system: str, scope: str | None = None, limit: int = DEFA
     for n in view.nodes.values():
         n.highlight = n.id != center
     for e in view.edges.values():
-        e.highlight = (e.source, e.target) in cat.depends.edges and e.target in levels
+        e.highlight = cat.depends.has_edge(e.source, e.target)
     _place(view, layered({n: levels[n] for n in view.nodes}, _pairs(view), "tb",
                          {n: view.nodes[n].label for n in view.nodes}))
     tasks = tasks_concerning(source, list(view.nodes))
@@ -492,13 +493,9 @@ def impact_view(source, system: str, scope: str | None = None, limit: int = DEFA
                         "columns": ["Hệ thống", "Nhóm", "Phạm vi", "Số bước", "Qua",
                                     "Nhiệm vụ xây dựng / sử dụng"],
                         "rows": rows})
-    view.tables.append({"title": f"Nhiệm vụ liên quan {s_label(cat, center)}",
+    view.tables.append({"title": f"Nhiệm vụ liên quan {cat.systems[center].label}",
                         "columns": ["Nhiệm vụ"], "rows": [[t] for t in tasks.get(center, [])]})
     return view
-
-
-def s_label(cat: Catalogue, iri: str) -> str:
-    return cat.systems[iri].label
 
 
 def tasks_concerning(source, systems: list) -> dict:
@@ -568,6 +565,8 @@ def describe(source, iris) -> dict:
         if iri in cats:
             out[iri] = cats[iri].node()
             continue
+        if not (r.get("label") or r.get("types") or r.get("other")):
+            continue      # nothing is said about it
         types = set(r.get("types", "").split())
         kind = next((k for c, k in TYPE_ORDER if c in types), "other")
         label = r.get("label") or (clip(r["other"], 60) if r.get("other") else short_name(iri))
@@ -589,20 +588,16 @@ def _generic_node(iri: str, kind: str, label: str, r: dict, vocab: dict) -> Node
                                   r.get("date") and f"Ngày: {display_date(r['date'])}",
                                   r.get("issuer") and f"Cơ quan ban hành: {r['issuer']}",
                                   r.get("scope") and f"Phạm vi: {r['scope']}", compact(iri)) if x)
-    node = Node(iri, text, kind, group, title, r.get("scope", ""), r.get("national") == "true",
-                TYPE_SHAPES.get(kind, "dot"), colour(group))
-    node.group_label = group_label
-    return node
+    return Node(iri, text, kind, group, title, r.get("scope", ""), r.get("national") == "true",
+                TYPE_SHAPES.get(kind, "dot"), colour(group), group_label)
 
 
-def _add_described(view: View, nodes: dict) -> None:
-    for n in nodes.values():
-        view.add_node(n, getattr(n, "group_label", None) or view.groups.get(n.group, {}).get("label")
-                      or _system_group_label(n))
-
-
-def _system_group_label(n: Node) -> str:
-    return n.title.split("\n")[1].removeprefix("Nhóm: ") if n.type == "system" else TYPE_LABELS[n.type]
+def _add_described(view: View, wanted, nodes: dict) -> None:
+    """Add ``wanted`` nodes as described; one without any description still gets a node."""
+    for iri in wanted:
+        view.add_node(nodes.get(iri) or Node(iri, short_name(iri), "other", "type:other",
+                                             compact(iri), color=colour("type:other"),
+                                             group_label=TYPE_LABELS["other"]))
 
 
 # ------------------------------------------------------------------------------ legal-basis trace
@@ -620,14 +615,13 @@ def trace_view(source, task: str | None = None, document: str | None = None) -> 
     nodes = describe(source, g.nodes)
     if start not in nodes or (not rows and nodes[start].type not in ("task", "plan", "document")):
         raise NotFound(f"nothing to trace from {compact(start)}")
-    view = View("trace", f"Căn cứ pháp lý: {clip(nodes[start].title.split(chr(10))[0], 90)}",
+    view = View("trace", f"Căn cứ pháp lý: {clip(_plain_label(nodes[start]), 90)}",
                 center=start, layout="layered-lr")
-    _add_described(view, nodes)
+    _add_described(view, g.nodes, nodes)
     for a, b, data in g.edges(data=True):
-        e = Edge(f"{a}|{data['relation']}|{b}", a, b, relation_label(vocab, data["relation"]),
-                 short_name(data["relation"]).split(":")[-1],
-                 f"{view.nodes[a].title.split(chr(10))[0]}\n— {relation_label(vocab, data['relation'])} →\n"
-                 f"{view.nodes[b].title.split(chr(10))[0]}", "to")
+        label = relation_label(vocab, data["relation"])
+        e = Edge(f"{a}|{data['relation']}|{b}", a, b, label, short_name(data["relation"]).split(":")[-1],
+                 f"{_plain_label(view.nodes[a])}\n— {label} →\n{_plain_label(view.nodes[b])}", "to")
         view.edges[e.id] = e
     levels = nx.single_source_shortest_path_length(g, start)
     view.total = len(view.nodes)
@@ -635,15 +629,11 @@ def trace_view(source, task: str | None = None, document: str | None = None) -> 
     view.tables.append({
         "title": f"Đường căn cứ ({len(rows)} liên kết)",
         "columns": ["Bậc", "Từ", "Quan hệ", "Đến", "Số, ký hiệu", "Ngày", "Cơ quan ban hành", "Phạm vi"],
-        "rows": [[r.get("minDepth", ""), _ref(r["from"], _first_line(view, r["from"])),
-                  relation_label(vocab, r["relation"]), _ref(r["to"], _first_line(view, r["to"])),
+        "rows": [[r.get("minDepth", ""), _ref(r["from"], _plain_label(view.nodes[r["from"]])),
+                  relation_label(vocab, r["relation"]), _ref(r["to"], _plain_label(view.nodes[r["to"]])),
                   r.get("symbol", ""), display_date(r.get("date")), r.get("issuer", ""), r.get("scope", "")]
                  for r in rows]})
     return view
-
-
-def _first_line(view: View, iri: str) -> str:
-    return view.nodes[iri].title.split("\n")[0]
 
 
 # ------------------------------------------------------------------------------ neighbours, paths
@@ -662,10 +652,11 @@ def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT) -> View:
                                              min(p for p, _ in by_other[o]), o))
     shown = ranked[:limit]
     nodes = describe(source, [iri] + shown)
-    if iri not in nodes or (not rows and not nodes[iri].title.split("\n")[0] != short_name(iri)):
+    if iri not in nodes and not rows:
         raise NotFound(f"nothing is known about {compact(iri)}")
-    view = View("neighbours", f"Lân cận: {_plain_label(nodes[iri])}", center=iri, total=len(ranked) + 1)
-    _add_described(view, nodes)
+    view = View("neighbours", "", center=iri, total=len(ranked) + 1)
+    _add_described(view, [iri] + shown, nodes)
+    view.title = f"Lân cận: {_plain_label(view.nodes[iri])}"
     for other in shown:
         for p, out in by_other[other]:
             _add_edge(view, source, iri if out else other, p, other if out else iri)
@@ -719,7 +710,7 @@ def path_view(source, start: str, end: str) -> View:
     except nx.NetworkXNoPath:
         raise NotFound(f"no path between {compact(a)} and {compact(b)}") from None
     view = View("path", "", center=a, layout="layered-lr", total=len(path))
-    _add_described(view, describe(source, path))
+    _add_described(view, path, describe(source, path))
     view.title = f"Đường đi: {_plain_label(view.nodes[a])} → {_plain_label(view.nodes[b])}"
     rows = []
     for i, (x, y) in enumerate(zip(path, path[1:]), 1):
@@ -771,12 +762,13 @@ class Entry:
     label: str = ""
     scope: str = ""
     symbol: str = ""
-    texts: list = field(default_factory=list)    # (field kind, normalised text with expansions)
+    texts: list = field(default_factory=list)    # (field kind, normalised, with expansions)
 
 
 def search_index(source) -> dict:
     def build(src):
         entries: dict = {}
+        kinds = dict(TYPE_ORDER)
         types = " ".join(f"<{c}>" for c, k in TYPE_ORDER if k in SEARCH_TYPES)
         for r in src.select(PREFIX_BLOCK + f"""SELECT ?n ?t ?k ?text WHERE {{
               VALUES ?t {{ {types} }} ?n a ?t .
@@ -787,7 +779,7 @@ def search_index(source) -> dict:
               UNION {{ ?n eli:title|dcterms:title ?text BIND("title" AS ?k) }}
               UNION {{ ?n dx:scope/skos:prefLabel ?text BIND("scope" AS ?k) }} }}"""):
             e = entries.setdefault(r["n"], Entry(r["n"], "other"))
-            kind = dict(TYPE_ORDER).get(r["t"], "other")
+            kind = kinds.get(r["t"], "other")
             if SEARCH_TYPES.get(kind, -1) > SEARCH_TYPES.get(e.kind, -1) or (
                     kind == "plan" and e.kind == "document"):
                 e.kind = kind
@@ -797,7 +789,8 @@ def search_index(source) -> dict:
                 e.scope = r["text"]
             if r["k"] == "symbol":
                 e.symbol = r["text"]
-            e.texts.append((r["k"], with_expansions(normalise(r["text"]))))
+            norm = normalise(r["text"])
+            e.texts.append((r["k"], norm, with_expansions(norm)))
         return entries
     return CACHE.get(source, "search", build)
 
@@ -808,38 +801,44 @@ def search(source, q: str, limit: int = 20) -> list[dict]:
     words = normalise(q).split()
     if not words:
         return []
-    terms = [[w] + ([ABBREVIATIONS[w]] if w in ABBREVIATIONS else []) for w in words]
-    whole = normalise(q)
     hits = []
     for e in search_index(source).values():
-        score = _score(e, terms, whole)
+        score = _score(e, words)
         if score is not None:
             hits.append((-score, len(e.label), e.label, e))
     hits.sort(key=lambda h: h[:3])
     return [_hit(e) for *_, e in hits[:limit]]
 
 
-def _score(e: Entry, terms: list, whole: str) -> float | None:
+def _score(e: Entry, words: list) -> float | None:
+    """None unless every word (or its long form) starts a word somewhere in the entry; then
+    the better the fields matched (key, symbol > label > …), the higher. Words that appear
+    together as typed ("ha nam"), an exact key/symbol/label, and systems and documents
+    (what people look for) score more."""
     total = 0.0
-    for alternatives in terms:
-        best = 0
-        for kind, text in e.texts:
-            padded = " " + text
-            if any(" " + alt in padded for alt in alternatives):
-                best = max(best, KIND_WEIGHTS[kind])
+    for w in words:
+        alternatives = [" " + w] + ([" " + ABBREVIATIONS[w]] if w in ABBREVIATIONS else [])
+        best = max((KIND_WEIGHTS[kind] for kind, _, text in e.texts
+                    if any(alt in " " + text for alt in alternatives)), default=0)
         if not best:
             return None
         total += best
-    exact = any(text.split(" ", 0)[0] == whole or text.startswith(whole + " ") and kind in ("key", "symbol")
-                for kind, text in e.texts if kind != "scope")
-    return total + (8 if exact else 0) + SEARCH_TYPES.get(e.kind, 0)
+    whole = " ".join(words)
+    if len(words) > 1:
+        total += 2 * sum(any(f" {a} {b}" in " " + text for _, _, text in e.texts)
+                         for a, b in zip(words, words[1:]))
+    if any(norm == whole for kind, norm, _ in e.texts if kind in ("key", "symbol", "label")):
+        total += 8
+    elif any(norm.startswith(whole) for kind, norm, _ in e.texts if kind in ("symbol", "label")):
+        total += 3
+    return total + SEARCH_TYPES.get(e.kind, 0)
 
 
 def _hit(e: Entry) -> dict:
     ref = compact(e.iri)
     url = {"system": f"/graph/systems?system={ref}", "task": f"/graph/trace?task={ref}",
-           "plan": f"/graph/trace?document={ref}", "document": f"/graph/trace?document={ref}"
-           }.get(e.kind, f"/graph/node?node={ref}")
+           "plan": f"/graph/trace?document={ref}", "document": f"/graph/trace?document={ref}",
+           "place": f"/graph/systems?scope={quote(e.label)}"}.get(e.kind, f"/graph/node?node={ref}")
     return {"id": e.iri, "ref": ref, "label": e.label or short_name(e.iri), "type": e.kind,
             "type_label": TYPE_LABELS.get(e.kind, e.kind), "scope": e.scope, "symbol": e.symbol,
             "url": url}
@@ -890,30 +889,27 @@ def layered(levels: dict, edges: list, axis: str, labels: dict) -> dict:
     by_level = defaultdict(list)
     for n, lv in levels.items():
         by_level[lv].append(n)
-    across: dict = {}
-    offsets, cursor = {}, {1: 0.0, -1: 0.0}
-    gap_across = NODE_GAP * (2.2 if axis == "lr" else 1.6)
+    depth = LEVEL_GAP * (1.6 if axis == "lr" else 1.0)
+    row_gap = depth * 0.45
+    gap = NODE_GAP * (2.2 if axis == "lr" else 1.6)
+    across, along = {}, {}
+    reached = {1: 0.0, -1: 0.0}        # furthest layer coordinate used on each side of 0
+
+    def barycentre(n):
+        placed = [across[m] for m in nbrs[n] if m in across]
+        return (sum(placed) / len(placed) if placed else 0.0, labels.get(n, ""), n)
+
     for lv in sorted(by_level, key=lambda v: (abs(v), v)):
-        def bary(n):
-            placed = [across[m] for m in nbrs[n] if m in across]
-            return (sum(placed) / len(placed) if placed else 0.0, labels.get(n, ""), n)
-        layer = sorted(by_level[lv], key=bary)
-        rows = math.ceil(len(layer) / ROW_MAX)
-        sign = 1 if lv >= 0 else -1
-        depth = LEVEL_GAP * (1.6 if axis == "lr" else 1)
-        start = cursor[sign] + (depth if lv else 0)
-        offsets[lv] = start
-        cursor[sign] = start + (rows - 1) * depth * 0.45
-        if lv == 0:
-            cursor[-1] = -cursor[1]
+        layer = sorted(by_level[lv], key=barycentre)
+        sign = -1 if lv < 0 else 1
+        first = reached[sign] + depth if lv else 0.0
         for i, n in enumerate(layer):
             row, col = divmod(i, ROW_MAX)
             width = min(ROW_MAX, len(layer) - row * ROW_MAX)
-            across[n] = (col - (width - 1) / 2) * gap_across + (row % 2) * gap_across / 2
-            levels_pos = sign * (abs(offsets[lv]) + row * depth * 0.45)
-            across[(n, "level")] = levels_pos
-    return {n: ((across[(n, "level")], across[n]) if axis == "lr" else (across[n], across[(n, "level")]))
-            for n in levels}
+            across[n] = (col - (width - 1) / 2 + (row % 2) / 2) * gap
+            along[n] = sign * (first + row * row_gap)
+        reached[sign] = first + (math.ceil(len(layer) / ROW_MAX) - 1) * row_gap
+    return {n: (along[n], across[n]) if axis == "lr" else (across[n], along[n]) for n in levels}
 
 
 def radial_around(center: str, others: list) -> dict:

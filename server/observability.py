@@ -62,11 +62,17 @@ class Metrics:
         return "\n".join(out) + "\n"
 
 
+class _StderrHandler(logging.Handler):
+    """Writes each record as one line to the *current* ``sys.stderr`` (it may be redirected)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(record.getMessage() + "\n")
+        sys.stderr.flush()
+
+
 def install(app: Flask, metrics: Metrics) -> None:
     if not access_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        access_log.addHandler(handler)
+        access_log.addHandler(_StderrHandler())
         access_log.setLevel(logging.INFO)
         access_log.propagate = False
 

@@ -47,10 +47,19 @@ class LiveServer:
         self.store_dir = store_dir
         self.app, self.server = make_server(str(store_dir), "127.0.0.1", 0, **options)
         self.url = f"http://127.0.0.1:{self.server.effective_port}"
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.closing = False
+        self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
+    def _run(self) -> None:
+        try:
+            self.server.run()
+        except (OSError, ValueError):
+            if not self.closing:      # closing the socket under the loop ends it this way
+                raise
+
     def close(self) -> None:
+        self.closing = True
         shutdown(self.app, self.server)
 
 

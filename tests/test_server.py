@@ -19,10 +19,10 @@ from kg.namespaces import ID
 SELECT_ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
-def get(server, query, accept=None, **kw):
-    headers = {"Accept": accept} if accept else {}
+def get(server, query, accept=None, headers=None):
+    headers = {**({"Accept": accept} if accept else {}), **(headers or {})}
     return requests.get(server.url + "/sparql", params={"query": query}, headers=headers,
-                        timeout=30, **kw)
+                        timeout=30)
 
 
 # --- protocol and content negotiation ---------------------------------------------------
@@ -183,7 +183,7 @@ def test_long_query_is_refused(live_server_factory):
 
 
 def test_rows_are_capped_with_a_header(live_server_factory):
-    data = "".join(f"<http://x/s{i}> <http://x/p> {i} <http://x/g> .\n" for i in range(50))
+    data = "".join(f'<http://x/s{i}> <http://x/p> "{i}" <http://x/g> .\n' for i in range(50))
     server = live_server_factory(nquads=data, max_rows=10)
     for accept in ("application/sparql-results+json", "text/csv"):
         r = get(server, SELECT_ALL, accept)
@@ -198,7 +198,7 @@ def test_rows_are_capped_with_a_header(live_server_factory):
 
 
 def test_runaway_query_is_stopped_and_others_answer(live_server_factory):
-    data = "".join(f"<http://x/s{i}> <http://x/p> {i} <http://x/g> .\n" for i in range(3000))
+    data = "".join(f'<http://x/s{i}> <http://x/p> "{i}" <http://x/g> .\n' for i in range(3000))
     limit = 2.0
     server = live_server_factory(nquads=data, query_timeout=limit, workers=2)
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -301,8 +301,7 @@ def named_server(live_server_factory, tmp_path):
     (tmp_path / "labels.rq").write_text(
         "# title: Labels\n# description: every label, optionally of one thing\n"
         "# param: thing iri — the resource\n"
-        "SELECT ?thing ?label WHERE { $thing <http://www.w3.org/2000/01/rdf-schema#label> ?label "
-        "BIND($thing AS ?thing) }\n", encoding="utf-8")
+        "SELECT ?label WHERE { $thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n", encoding="utf-8")
     return live_server_factory(queries_dir=tmp_path)
 
 
