@@ -417,6 +417,7 @@ class Builder:
             w.value(iri, DX + "note", ind.note)
             self.agencies_of(w, iri, DX + "leadAgency", ind.leads, province)
             self.agencies_of(w, iri, DX + "cooperatingAgency", ind.coops, province)
+            self.agencies_of(w, iri, DX + "assessingAgency", ind.assessors, province)
             for ref in ind.refs:
                 w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
             w.provenance(iri, src, ind.span)

@@ -148,6 +148,7 @@ def table_kind(table: Table, cols: list[Column]) -> Optional[str]:
 
 _LEADING_NUMBER = re.compile(r"^([IVX]+|[A-Z]|\d+(?:\.\d+)*)[.)]?\s+(\S.*)$")
 _ROMAN = re.compile(r"^[IVX]+$")
+UNNUMBERED = 9       # depth given to a group row without a number
 
 
 @dataclass
@@ -182,13 +183,16 @@ def _read_line(row: Row, table: Table, cols: list[Column]) -> _Line:
 
 
 def _level(number: str) -> int:
-    """Depth of a group number: A → 0, I → 1, 1 → 2, 1.1 → 3, unnumbered → 9."""
+    """Depth of a row number: A → 0, I → 1, 1 → 2, 1.1 → 3, a → 6, none → UNNUMBERED.
+    I, V and X are read as Roman numerals, other capitals as letters."""
     if not number:
-        return 9
+        return UNNUMBERED
     if _ROMAN.match(number):
         return 1
     if re.fullmatch(r"[A-Z]", number):
         return 0
+    if re.fullmatch(r"[a-zđ]", number):
+        return 6
     return 2 + number.count(".")
 
 
@@ -237,7 +241,7 @@ class _Context:
         if not line.number:
             return
         level = _level(line.number)
-        while self.groups and self.groups[-1].level != _level("") and self.groups[-1].level >= level:
+        while self.groups and UNNUMBERED > self.groups[-1].level >= level:
             self.groups.pop()
 
     def path(self) -> list[str]:

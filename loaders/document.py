@@ -66,7 +66,7 @@ def parse_document(path: str | Path) -> ParsedDocument:
     province, year = doc.header.province, doc.header.year
 
     found = step("tables", lambda: tables.find_tables(lines, doc.file)) or []
-    data = step("appendix tables", lambda: appendix.extract(lines, doc.file, province, doc.appendices, found))
+    data = step("appendix tables", lambda: appendix.extract(lines, doc.file, province, doc.appendices, found, year))
     if data:
         doc.tasks, doc.indicators, doc.services, doc.totals = data.tasks, data.indicators, data.services, data.totals
         doc.issues.extend(data.issues)

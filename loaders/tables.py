@@ -165,7 +165,7 @@ def _read_tab(lines: list[str], i: int) -> tuple[list[_Block], int]:
         parts = lines[j].split("\t")
         width = width or len(parts)
         if rows and rows[-1].last == j - 1 and len(rows[-1].cells) < width and \
-                (kind == "text" or len(rows[-1].cells) + len(parts) - 1 <= width):
+                (kind == "text" or _rest_of_row(rows[-1], parts, width)):
             _continue_raw(rows[-1], parts, j)
         elif kind == "text":
             break
@@ -175,6 +175,13 @@ def _read_tab(lines: list[str], i: int) -> tuple[list[_Block], int]:
     if rows:
         blocks.append(_Block("tab", rows, start, rows[-1].last))
     return blocks, j
+
+
+def _rest_of_row(row: _Raw, parts: list[str], width: int) -> bool:
+    """Whether a tab line completes a short row: it fits, and it starts with text that
+    is neither empty nor a row number (which would begin a new row)."""
+    first = clean(parts[0])
+    return bool(first) and not is_row_number(first) and len(row.cells) + len(parts) - 1 <= width
 
 
 def _continue_raw(row: _Raw, parts: list[str], j: int) -> None:
@@ -293,8 +300,9 @@ class _HTMLTable(HTMLParser):
 
 
 def _int(v) -> int:
+    """A rowspan/colspan value, within the HTML limits (a bad value counts as 1)."""
     try:
-        return max(1, int(v or 1))
+        return min(max(1, int(v or 1)), 1000)
     except ValueError:
         return 1
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, current_app, render_template
 
 from kg.namespaces import DX, ID, PREFIXES
 from server import conneg, sparql_text
@@ -45,6 +45,8 @@ def resource(sub: str):
     if fmt is None:
         raise ServiceError(406, "resources are available as text/html, "
                                 + conneg.acceptable_list(conneg.RDF_TYPES))
+    if not _known(iri):
+        raise ServiceError(404, f"nothing is known about <{iri}>")
     if fmt != "text/html":
         reply = _backend().read("query", query=f"DESCRIBE <{iri}>", union=True,
                                 results_format=None, rdf_format=fmt, max_rows=MAX_ROWS)
@@ -53,8 +55,6 @@ def resource(sub: str):
         return resp
     out = _select(OUTGOING, iri)
     incoming = _select(INCOMING, iri)
-    if not out and not incoming:
-        raise ServiceError(404, f"nothing is known about <{iri}>")
     props = [{"p": _term({"type": "uri", "value": r["p"]["value"]}),
               "o": _term(r["o"], r.get("label"))} for r in out]
     types = [p["o"] for p in props if p["p"]["value"] == RDF_TYPE]
@@ -77,6 +77,12 @@ _LABEL_IRIS = {"http://www.w3.org/2000/01/rdf-schema#label",
 
 def _backend():
     return current_app.extensions["dxkg"].backend
+
+
+def _known(iri: str) -> bool:
+    reply = _backend().read("query", query=f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}",
+                            union=True, results_format="json", rdf_format=None, max_rows=1)
+    return json.loads(reply["body"])["boolean"]
 
 
 def _select(template: str, iri: str) -> list[dict]:

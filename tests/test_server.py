@@ -291,8 +291,9 @@ def test_resource_conneg(live_server, accept, ctype):
 
 
 def test_unknown_resource_is_404(live_server):
-    r = requests.get(live_server.url + "/id/task/none", headers={"Accept": "text/html"}, timeout=30)
-    assert r.status_code == 404
+    for accept in ("text/html", "text/turtle"):
+        r = requests.get(live_server.url + "/id/task/none", headers={"Accept": accept}, timeout=30)
+        assert r.status_code == 404
 
 
 # --- named queries ----------------------------------------------------------------------------

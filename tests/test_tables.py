@@ -212,3 +212,9 @@ def test_seed_layouts_and_table_counts():
     assert [t.layout for t in _seed("001")] == ["tab", "tab"]
     assert [t.layout for t in _seed("002")] == ["cells", "cells"]
     assert [len(t.rows) for t in _seed("003")] == [46, 89]
+
+
+def test_rows_without_trailing_tabs_are_not_joined():
+    text = "STT\tNội dung\tChủ trì\tPhối hợp\tThời gian\n1\tA\tSở A\n2\tB\tSở B\n"
+    [t] = _tables(text)
+    assert [r.cells[:3] for r in t.rows] == [["1", "A", "Sở A"], ["2", "B", "Sở B"]]
