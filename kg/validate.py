@@ -265,7 +265,7 @@ def term_text(term) -> str:
 # ---------------------------------------------------------------------- report
 
 def make_report(results: Graph, shapes: Graph, data: ox.Store) -> Report:
-    nodes = list(results.subjects(RDF.type, SH.ValidationResult))
+    nodes = list(results.objects(None, SH.result))     # top level only, not sh:detail
     where = locate(data, {results.value(r, SH.focusNode) for r in nodes})
     report = Report(graph=results)
     buckets = {"Violation": report.violations, "Warning": report.warnings, "Info": report.infos}

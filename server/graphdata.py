@@ -70,13 +70,14 @@ TYPE_SHAPES = {"system": "dot", "plan": "box", "document": "box", "task": "ellip
                "agency": "triangle", "place": "hexagon", "concept": "square"}
 PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
            "#ff9da7", "#9c755f", "#bab0ac", "#1f77b4", "#17becf", "#bcbd22", "#8c564b"]
-CATEGORY_COLOURS = {
-    "platform": "#4e79a7", "integration": "#1f77b4", "national-database": "#e15759",
-    "database": "#ff9da7", "portal": "#59a14f", "operations-centre": "#f28e2b",
-    "security": "#9c755f", "identity": "#b07aa1", "application": "#76b7b2",
-    "infrastructure": "#bab0ac", "data-centre": "#8c564b", "reporting": "#edc948",
-    "document-management": "#17becf"}
-HIGHLIGHT = "#d62728"
+CATEGORY_COLOURS = {   # notations of the system-category scheme (ontology/codelists.ttl)
+    "shared-platform": "#1f77b4", "national-database": "#d62728", "database": "#ff9da7",
+    "data-warehouse": "#e377c2", "portal": "#2ca02c", "citizen-app": "#98df8a",
+    "admin-procedure": "#17becf", "application": "#76b7b2", "document-management": "#9edae5",
+    "email": "#aec7e8", "reporting": "#edc948", "operations-centre": "#ff7f0e",
+    "security": "#8c564b", "monitoring": "#c49c94", "identity": "#9467bd",
+    "infrastructure": "#7f7f7f", "data-centre": "#bab0ac", "network": "#c7c7c7",
+    "video-conference": "#dbdb8d"}
 
 
 class NotFound(LookupError):
@@ -818,8 +819,7 @@ def _score(e: Entry, words: list) -> float | None:
     total = 0.0
     for w in words:
         alternatives = [" " + w] + ([" " + ABBREVIATIONS[w]] if w in ABBREVIATIONS else [])
-        best = max((KIND_WEIGHTS[kind] for kind, _, text in e.texts
-                    if any(alt in " " + text for alt in alternatives)), default=0)
+        best = max((_weight(kind, text, alternatives) for kind, _, text in e.texts), default=0)
         if not best:
             return None
         total += best
@@ -832,6 +832,17 @@ def _score(e: Entry, words: list) -> float | None:
     elif any(norm.startswith(whole) for kind, norm, _ in e.texts if kind in ("symbol", "label")):
         total += 3
     return total + SEARCH_TYPES.get(e.kind, 0)
+
+
+def _weight(kind: str, text: str, alternatives: list) -> int:
+    """How much a word found in this field counts; in a symbol only its number is specific
+    ("123/KH-UBND" is not about the UBND)."""
+    padded = " " + text
+    if not any(alt in padded for alt in alternatives):
+        return 0
+    if kind == "symbol" and not any(padded.startswith(alt) for alt in alternatives):
+        return 1
+    return KIND_WEIGHTS[kind]
 
 
 def _hit(e: Entry) -> dict:

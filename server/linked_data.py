@@ -29,10 +29,13 @@ OUTGOING = f"""SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{
 INCOMING = f"""SELECT ?s ?p (SAMPLE(?l) AS ?label) WHERE {{
   ?s ?p <{{iri}}> OPTIONAL {{ ?s {LABELS} ?l }}
 }} GROUP BY ?s ?p ORDER BY ?p ?s"""
-PROVENANCE = f"""SELECT ?node ?p ?o WHERE {{
-  {{ BIND(<{{iri}}> AS ?node) }} UNION {{ <{{iri}}> ?link ?node FILTER(!isLiteral(?node)) }}
+PROV_NS = "http://www.w3.org/ns/prov#"
+PROVENANCE = f"""SELECT DISTINCT ?node ?p ?o WHERE {{
+  {{ BIND(<{{iri}}> AS ?node) }}
+  UNION {{ <{{iri}}> ?link ?node FILTER(STRSTARTS(STR(?link), "{PROV_NS}") && !isLiteral(?node)) }}
   FILTER EXISTS {{ ?node <{DX}sourceFile>|<{DX}lineStart> ?any }}
-  ?node ?p ?o FILTER(isLiteral(?o))
+  ?node ?p ?o
+  FILTER(?p IN (<{DX}lineStart>, <{DX}lineEnd>) || STRSTARTS(STR(?p), "{DX}source"))
 }} ORDER BY ?node ?p"""
 
 
@@ -62,7 +65,7 @@ def resource(sub: str):
               if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
     resp = Response(render_template(
         "resource.html", iri=iri, label=labels[0] if labels else _compact(iri), types=types,
-        props=[p for p in props if p["p"]["value"] != RDF_TYPE],
+        props=[p for p in props if p["p"]["value"] != RDF_TYPE and not _is_provenance(p["p"]["value"])],
         incoming=[{"s": _term(r["s"], r.get("label")),
                    "p": _term({"type": "uri", "value": r["p"]["value"]})} for r in incoming],
         provenance=_provenance(iri), truncated=len(out) >= MAX_ROWS))
@@ -91,14 +94,23 @@ def _select(template: str, iri: str) -> list[dict]:
     return json.loads(reply["body"])["results"]["bindings"]
 
 
+def _is_provenance(predicate: str) -> bool:
+    """Where-it-came-from properties: line numbers and ``dx:source…`` (file, text, …)."""
+    return predicate in (DX + "lineStart", DX + "lineEnd") or predicate.startswith(DX + "source")
+
+
 def _provenance(iri: str) -> list[dict]:
-    """Provenance nodes (the resource itself or one hop away) with their literal properties."""
+    """Source excerpts of the resource and of what it is ``prov:``-derived from.
+
+    The builder records ``dx:sourceFile``/``dx:lineStart``/``dx:lineEnd`` and the line's text
+    ``dx:sourceText``; any other ``dx:source…`` value is shown too.
+    """
     nodes: dict[str, dict] = {}
     for r in _select(PROVENANCE, iri):
         node = nodes.setdefault(r["node"]["value"], {"node": _term(r["node"]), "values": []})
         node["values"].append({"p": _term({"type": "uri", "value": r["p"]["value"]}),
                                "o": _term(r["o"])})
-    return list(nodes.values())
+    return sorted(nodes.values(), key=lambda n: n["node"]["value"] != iri)   # its own first
 
 
 def _term(t: dict, label: dict | None = None) -> dict:

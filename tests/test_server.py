@@ -266,6 +266,7 @@ def test_resource_page(live_server):
     assert f'href="/id/{AGENCY[len(ID):]}"' in page                 # local link
     assert "Sở Thông tin và Truyền thông tỉnh Hà Nam" in page         # object label
     assert "000_b71886f16e479bdf.txt" in page and "Sở TT&amp;TT | 2024" in page  # provenance
+    assert "Derived from" in page
     r = requests.get(live_server.url + f"/id/{AGENCY[len(ID):]}", timeout=30,
                      headers={"Accept": "text/html"})
     assert f'href="/id/{TASK[len(ID):]}"' in r.text                  # incoming link
