@@ -321,24 +321,27 @@ def _local(iri) -> str:
 def locate(data: ox.Store, focus: set) -> dict:
     """focus node → (label, source file, first line), from the node or a node mentioning it.
 
-    A node's own provenance wins; otherwise the first mention (lowest file, line) by a
-    node one hop away (a citation, a task row), then two hops (an interval's task).
+    Best first: the node's own provenance; then the first mention (lowest file, line) by
+    an extracted fact one hop away (a citation, a task row); then by any node with a
+    line (a source document's header); then by a fact two hops away (an interval's task).
     """
     iris = [f for f in focus if isinstance(f, URIRef)]
     if not iris:
         return {}
     values = "VALUES ?focus { " + " ".join(f.n3() for f in iris) + " }"
-    dx = f"<{DX}"
-    q = f"""
-    SELECT ?focus ?hop ?file ?line WHERE {{
+    q = f"""PREFIX dx: <{DX}>
+    PREFIX prov: <{PREFIXES["prov"]}>
+    SELECT ?focus ?rank ?file ?line WHERE {{
       {values}
-      {{ ?focus {dx}sourceFile> ?file OPTIONAL {{ ?focus {dx}lineStart> ?line }} BIND(0 AS ?hop) }}
-      UNION {{ ?n ?p ?focus . ?n {dx}sourceFile> ?file ; {dx}lineStart> ?line BIND(1 AS ?hop) }}
-      UNION {{ ?m ?q ?focus . ?n ?p ?m . ?n {dx}sourceFile> ?file ; {dx}lineStart> ?line BIND(2 AS ?hop) }}
+      {{ ?focus dx:sourceFile ?file OPTIONAL {{ ?focus dx:lineStart ?line }} BIND(0 AS ?rank) }}
+      UNION {{ ?n ?p ?focus . ?n dx:sourceFile ?file ; dx:lineStart ?line .
+               BIND(IF(EXISTS {{ ?n prov:wasDerivedFrom ?src }}, 1, 2) AS ?rank) }}
+      UNION {{ ?m ?q ?focus . ?n ?p ?m . ?n prov:wasDerivedFrom ?src ; dx:sourceFile ?file ; dx:lineStart ?line
+               BIND(3 AS ?rank) }}
     }}"""
     best = {}
     for row in data.query(q):
-        key = (int(row["hop"].value), row["file"].value, int(row["line"].value) if row["line"] else 0)
+        key = (int(row["rank"].value), row["file"].value, int(row["line"].value) if row["line"] else 0)
         f = URIRef(row["focus"].value)
         if f not in best or key < best[f]:
             best[f] = key

@@ -64,7 +64,8 @@ CATALOGUE = [
     ("Các sở, ban, ngành", "group", False,
      r"(?:cac )?so,? ban,? nganh(?: (?:tinh|thuoc tinh|cap tinh))?|cac so,? nganh(?: cap tinh)?"),
     ("UBND các huyện, thị xã, thành phố", "group", False,
-     r"(?:uy ban nhan dan|ubnd|unnd)(?: cac)? huyen,? (?:thi xa,? )?thanh pho(?:,? thi xa)?"
+     r"(?:uy ban nhan dan|ubnd|unnd)(?: cac)? huyen,? (?:(?:thi xa|tx),? (?:va )?)?(?:va )?(?:thanh pho|tp)"
+     r"(?: [a-z]+){0,3}?(?:,? thi xa)?"
      r"|(?:uy ban nhan dan|ubnd|unnd) cap huyen"),
     ("UBND các xã, phường, thị trấn", "group", False,
      r"(?:uy ban nhan dan|ubnd|unnd)(?: cac)? xa,? phuong,? thi tran|(?:uy ban nhan dan|ubnd|unnd) cap xa"),
@@ -148,7 +149,20 @@ def split_agencies(text: str) -> list[str]:
     pieces = []
     for seg in _SPLIT.split(joined):
         pieces.extend(_SPLIT_SO.split(seg))
+    pieces = _rejoin_brackets(pieces)
     return [p.strip(" .,;:-") for p in pieces if p.strip(" .,;:-")]
+
+
+def _rejoin_brackets(pieces: list[str]) -> list[str]:
+    """A note in brackets names agencies too ("Sở TT&TT (nay là Sở KH&CN)") but belongs
+    to the name before it: pieces split inside an open bracket are joined again."""
+    out: list[str] = []
+    for p in pieces:
+        if out and out[-1].count("(") > out[-1].count(")"):
+            out[-1] = f"{out[-1]} {p}"
+        else:
+            out.append(p)
+    return out
 
 
 def canonical_agency(name: str) -> AgencyRef | None:
@@ -162,11 +176,28 @@ def canonical_agency(name: str) -> AgencyRef | None:
         return None
     folded = fold(written).replace("&amp;", "&")
     province = find_province(written) or _trailing_province(folded)
-    for canon, kind, national, rx in _COMPILED:
-        if rx.fullmatch(_strip_place(folded, province)):
-            return AgencyRef(written=written, name=canon, kind=kind, national=national,
-                             aliases=ALIASES.get(canon, ()), province=None if national else province)
+    bare = _TRAILING_NOTE.sub("", folded)
+    for candidate, place in _candidates(folded, bare, province):
+        for canon, kind, national, rx in _COMPILED:
+            if rx.fullmatch(candidate):
+                return AgencyRef(written=written, name=canon, kind=kind, national=national,
+                                 aliases=ALIASES.get(canon, ()), province=None if national else place)
     return _uncatalogued(written, province)
+
+
+def _candidates(folded: str, bare: str, province: str | None) -> list[tuple[str, str | None]]:
+    """Forms of a folded name to look up, with the province each implies: without the
+    province's name, then as written — "UBND các huyện, thị xã và thành phố Huế" ends
+    with a city of the province, not with the province that scopes it."""
+    out = [(_strip_place(f, province), province) for f in (folded, bare)]
+    if province:
+        out += [(f, None) for f in (folded, bare)]
+    return list(dict.fromkeys(out))
+
+
+# A note in brackets after a name ("UBND các huyện, thị xã, thành phố (TP)", "Sở Tài chính
+# (chủ trì)") does not change who is meant; a name is tried with and without it.
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def _trailing_province(folded: str) -> str | None:

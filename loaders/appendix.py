@@ -56,11 +56,22 @@ _BUDGET_WORDS = ("kinh phi", "phi ", "trieu dong", "ty dong", "nguon von", "von 
                  "thue dich vu", "ngan sach", "thuong xuyen", "du toan")
 
 
+# A column naming where the money comes from, as text per row ("Ngân sách tỉnh", "Đầu tư
+# công", "Sự nghiệp"); with a unit or sub-columns it holds amounts instead.
+_FUNDING_SOURCE = re.compile(r"(?:nguon (?:von|kinh phi)|hinh thuc (?:dau tu|thuc hien)|loai (?:hinh|nguon) von)"
+                             r"(?: du kien)?")
+
+
+_YEAR_COLUMN = re.compile(r"(?:(?:nam|ke hoach|muc tieu|chi tieu)\s+)*(?:nam\s+)?((?:19|20)\d\d)")
+
+
 def column_role(label: str) -> str:
     """What a column holds, from its (merged) header label.
 
     Roles: years (rental years), coop, assessor (chủ trì đánh giá), lead, leader,
-    deadline, result, note, basis, unit, target, success, failed, total, budget, or ""
+    deadline, result, note, basis, unit, target, success, failed, total, source (funding
+    source written per row), budget, target_year (a column headed by a year: the target
+    for that year in a KPI table), or ""
     when the label says nothing we read.
     """
     f = fold(label) + " "
@@ -80,7 +91,9 @@ def column_role(label: str) -> str:
         ("success", "thanh cong" in f),
         ("failed", "that bai" in f or leaf.startswith("loi")),
         ("total", leaf in ("tong", "tong so", "tong cong")),
+        ("source", bool(_FUNDING_SOURCE.fullmatch(f.strip()))),
         ("budget", any(w in f for w in _BUDGET_WORDS)),
+        ("target_year", bool(_YEAR_COLUMN.fullmatch(leaf))),
     ]
     return next((role for role, hit in rules if hit), "")
 
@@ -95,7 +108,7 @@ def budget_category(label: str) -> str:
             return "mua_sam"
         if "thue" in part:
             return "thue_dich_vu"
-        if "thuong xuyen" in part:
+        if "thuong xuyen" in part or "su nghiep" in part:
             return "thuong_xuyen"
     return "other"
 
@@ -265,15 +278,21 @@ class _Context:
 # ---------------------------------------------------------------- tasks
 
 def _budgets(line: _Line) -> tuple[list[Budget], list[str]]:
-    """Amounts in the budget columns; text in an amount column is kept as a note."""
+    """Amounts in the budget columns; text in an amount column is kept as a note. An
+    amount whose column names no category takes the one its row's funding-source cell
+    names ("Đầu tư công", "Thuê dịch vụ", "Sự nghiệp"), if any."""
     budgets, notes = [], []
+    row_category = budget_category(clean(line.text("source")))
     for c in line.cols:
+        cell = clean(line.row.cells[c.index])
+        if c.role == "source" and cell:
+            notes.append(f"{c.label}: {cell}")
         if c.role != "budget" or c.index in line.row.inherited:
             continue
-        cell = clean(line.row.cells[c.index])
         amount = parse_amount(cell)
         if amount is not None:
-            budgets.append(Budget(c.category, c.label, amount * c.scale))
+            category = row_category if c.category == "other" else c.category
+            budgets.append(Budget(category, c.label, amount * c.scale))
         elif cell:
             notes.append(f"{c.label}: {cell}")
     return budgets, notes
@@ -356,8 +375,18 @@ def _target_in_title(title: str) -> Optional[str]:
     return m.group().strip() if m else None
 
 
+def _year_target(line: _Line, year: Optional[int]) -> str:
+    """The cell of the year columns ("Năm 2024 | Năm 2025") for the plan's year, else
+    the first one: a KPI table headed by years states one target per year."""
+    cells = [(c.label, clean(line.row.cells[c.index])) for c in line.cols if c.role == "target_year"]
+    for label, cell in cells:
+        if year and _YEAR_COLUMN.fullmatch(fold(label.split(" / ")[-1]).strip()).group(1) == str(year):
+            return cell
+    return cells[0][1] if cells else ""
+
+
 def _indicator(line: _Line, ctx: _Context) -> Indicator:
-    target = clean(line.text("target")) or _target_in_title(line.title)
+    target = clean(line.text("target")) or _year_target(line, ctx.year) or _target_in_title(line.title)
     unit = clean(line.text("unit")) or ("%" if target and "%" in target else None)
     value = first_number(target) if target else None
     return Indicator(
@@ -375,7 +404,8 @@ def _agency_cells_empty(line: _Line) -> bool:
 def _read_indicators(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
     """Indicators; a row without a target followed by rows that name no agency is a
     parent, and those rows are its sub-indicators (they share its agencies and basis).
-    Dotted numbers ("14.1") name their parent directly."""
+    Dotted numbers ("14.1") name their parent directly, and rows numbered one level
+    deeper ("a", "b" under "1") are sub-indicators even when they name agencies."""
     parent: Optional[Indicator] = None
     for k, line in enumerate(lines):
         if is_total_label(line.title) or is_total_label(line.number):
@@ -390,6 +420,10 @@ def _read_indicators(lines: list[_Line], ctx: _Context, out: AppendixData) -> No
         ind = _indicator(line, ctx)
         if "." in ind.number:
             ind.parent = ind.number.rsplit(".", 1)[0]
+        elif parent is not None and ind.number and _level(ind.number) > _level(parent.number):
+            ind.parent = parent.number             # "a", "b" under "1", with agencies of their own
+            ind.leads, ind.coops = ind.leads or parent.leads, ind.coops or parent.coops
+            ind.refs = ind.refs or parent.refs
         elif parent is not None and _agency_cells_empty(line):
             ind.parent = parent.number
             ind.leads, ind.coops, ind.assessors = parent.leads, parent.coops, parent.assessors

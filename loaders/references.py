@@ -190,6 +190,15 @@ _REL_BEFORE = [   # (relation, pattern anchored at the end of the text between t
 _REL_BEFORE = [(r, re.compile(r"(?:^|\s)(?:" + p + r")\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE]
 
 
+# The passive voice turns the relation round: "A được sửa đổi, bổ sung bởi B" — B amends A.
+_REL_PASSIVE = [
+    ("amends", r"sửa đổi(?:,? bổ sung)?"), ("replaces", r"thay thế"),
+    ("implements", r"hướng dẫn(?: thi hành| thực hiện)?|cụ thể hóa"),
+]
+_REL_PASSIVE = [(r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I))
+                for r, p in _REL_PASSIVE]
+
+
 def _date(m: re.Match) -> date | None:
     d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else \
         (m.group("d2"), m.group("m2"), m.group("y2"))
@@ -420,6 +429,10 @@ def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
         between = text[e_prev:s_cur]
         if re.search(r";|\t|\||\.\s+[" + UP + "]", between):
             continue
+        passive = next((r for r, rx in _REL_PASSIVE if rx.search(between)), None)
+        if passive:
+            rels.append(DocRelation(subject=cur, relation=passive, object=prev, span=span))
+            continue
         rel = next((r for r, rx in _REL_BEFORE if rx.search(between)), None)
         if rel:
             incoming[i] = (i - 1, rel)
@@ -497,6 +510,7 @@ def _line_roles(lines: list[str]) -> list[str]:
             roles[i] = "basis"
         else:
             in_run = False
+    _mark_title(cleaned, roles)
     _mark_basis_sections(lines, cleaned, roles, preamble_end)
     for i in range(preamble_end, len(lines)):
         if roles[i] == "body" and _is_table(lines[i]):
@@ -504,6 +518,26 @@ def _line_roles(lines: list[str]) -> list[str]:
         elif roles[i] == "body" and re.match(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b", cleaned[i]):
             roles[i] = "header"
     return roles
+
+
+_KIND_LINE = re.compile(rf"^(?:{_TYPE_WORD_ALT})(?: hành động)?$", re.I)
+
+
+def _mark_title(cleaned: list[str], roles: list[str]) -> None:
+    """The title under the kind word printed in capitals ("KẾ HOẠCH" / "Triển khai thực
+    hiện Nghị quyết số …"): what it names, the source itself implements or amends."""
+    start = next((i for i, t in enumerate(cleaned[:40]) if t and t == t.upper() and _KIND_LINE.match(t)), None)
+    if start is None:
+        return
+    for i in range(start + 1, min(start + 8, len(cleaned))):
+        t = cleaned[i]
+        if not t:
+            if any(roles[k] == "title" for k in range(start + 1, i)):
+                return
+            continue
+        if roles[i] != "body" or _BASIS_MARK.match(t) or re.match(r"^-+$", t):
+            return
+        roles[i] = "title"
 
 
 def _preamble_end(lines: list[str], cleaned: list[str]) -> int:
@@ -587,6 +621,7 @@ def find_references(lines: list[str], file: str, province: str | None, year: int
             found = [f for f in found if f[2].symbol not in own]
             clause_rels = _doc_relations(clause, found, span)
             _nested_are_cited(clause_rels)
+            _source_relations(clause, found, role)
             refs.extend(r for _, _, r in found)
             rels.extend(clause_rels)
     return refs, rels
@@ -605,4 +640,45 @@ def _context_relation(role: str, clause: str) -> tuple[str, str]:
         if re.search(r"(?:^|\s)(?:[Tt]heo|[Xx]ét) đề nghị\b", clause):
             return "basis", "proposed_by"
         return "basis", "based_on"
-    return role, "cites"
+    return ("header" if role == "title" else role), "cites"
+
+
+# The source document as the subject of a sentence: "Kế hoạch này …", a purpose clause
+# ("Để triển khai thực hiện …, UBND tỉnh ban hành Kế hoạch …"), an article of a decision
+# ("Điều 1. Phê duyệt …").
+_THIS_DOCUMENT = re.compile(rf"\b(?:{_TYPE_WORD_ALT}) này\b(?=[^.;]{{0,80}}$)", re.I)
+_SOURCE_OPENING = re.compile(r"^\W*(?:(?:Để|Nhằm)\s|Điều\s+\d+\s*[.:]\s*)")
+_SENTENCE_END = re.compile(r"(?<!Điều \d)(?<!Điều \d\d)\.\s+(?=[" + UP + "])")
+
+
+def _source_relations(clause: str, found: list, role: str) -> None:
+    """What the source itself does to the documents it names: the verb right before a
+    reference ("thay thế", "sửa đổi, bổ sung", "triển khai thực hiện", "phê duyệt") gives
+    the relation when the source is the subject — in its title, after "Kế hoạch này", in
+    a purpose clause or an article. Documents joined to such a reference by "và" or a
+    comma share its relation. Without such a subject the verb belongs to someone else
+    ("Sở đã triển khai Quyết định …") and the reference stays a citation."""
+    if role not in ("title", "body"):
+        return
+    shared, prev_end = None, None
+    for start, end, ref in found:
+        before = clause[prev_end or 0:start]
+        rel = next((r for r, rx in _REL_BEFORE if rx.search(before)), None)
+        if rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role):
+            shared = rel
+        elif not (shared and re.fullmatch(r"[^;.]*?(?:,|\svà)\s*", before)
+                  and not any(rx.search(before) for _, rx in _REL_BEFORE)):
+            shared = None
+        if shared:
+            ref.relation = shared
+        prev_end = end
+
+
+def _source_is_subject(head: str, prev_end: int | None, role: str) -> bool:
+    """Whether the sentence before a reference has the source document as its subject
+    and names no other document before it."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+    if prev_end is not None and prev_end > sentence_start:
+        return False
+    sentence = head[sentence_start:]
+    return role == "title" or bool(_THIS_DOCUMENT.search(sentence) or _SOURCE_OPENING.match(sentence))

@@ -38,10 +38,14 @@ CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Thành ph�
 _ORG_START = re.compile(r"^(uy ban|ubnd|hoi dong|hdnd|so |bo |tinh uy|thanh uy|van phong|ban |chinh phu"
                         r"|thu tuong|dang bo|doan )")
 _APPENDIX = re.compile(r"^(?:#+\s*)?(phụ\s+lục|phu\s+luc)\s+([IVXLC]+|\d+[a-z]?)\b\s*[:.\-–]?\s*(.*)$", re.I)
+# A plan with a single appendix may print it without a number: "PHỤ LỤC" on its own line
+# (or "PHỤ LỤC: DANH MỤC …"), with the title below.
+_APPENDIX_ALONE = re.compile(r"^(?:#+\s*)?(PHỤ LỤC|Phụ lục)()\s*(?:[:.\-–]\s*([^a-zđ].*))?$")
 _TOC_TAIL = re.compile(r"(?:\.{2,}|…|\t)\s*\d+\s*$")
 _NOTE = re.compile(r"\(\s*(?:ban hành\s+)?kèm theo", re.I)
 _SYMBOL = re.compile(r"^s[ốo]\s*:\s*(\d*)\s*((?:/\s*\d{4}\s*)?[/-]\s*[^\s,;()]+)", re.I)
 _NOTE_SYMBOL = re.compile(r"\bsố\s*(\d*)\s*((?:/\s*\d{4}\s*)?/\s*[^\s,;()]+)", re.I)
+_COLUMN_GAP = re.compile(r"\t+|\s{3,}|\s*\|\s*")     # between the two columns of a header line
 _PLACE_DATE = re.compile(r"^([^\W\d_][^,\d]{1,40}?),\s*(ngày|năm)\b", re.I)
 
 _PART = re.compile(r"^(phần\s+thứ\s+\w+|phần\s+[IVX]+|phần\s+\d+)\b\s*[:.\-–]?\s*(.*)$", re.I)
@@ -74,13 +78,13 @@ def find_appendices(lines: list[str], file: str) -> list[Appendix]:
         if is_table_line(raw):
             continue
         text = plain(raw)
-        m = _APPENDIX.match(text)
+        m = _APPENDIX.match(text) or _APPENDIX_ALONE.match(text)
         if not m or _TOC_TAIL.search(raw.rstrip()) or _TOC_TAIL.search(text):
             continue
-        rest = m.group(3).strip()
+        rest = (m.group(3) or "").strip()
         if rest and rest[0].islower():
             continue
-        label = f"Phụ lục {m.group(2).upper()}"
+        label = f"Phụ lục {m.group(2).upper()}" if m.group(2) else "Phụ lục"
         title, end = _appendix_title(lines, i, rest)
         found.pop(label, None)
         found[label] = Appendix(label=label, title=title,
@@ -137,8 +141,16 @@ def parse_structure(lines: list[str], file: str) -> tuple[Header, list[Section],
 
 
 def _head(lines: list[str]) -> list[tuple[int, str]]:
-    """(index, plain text) of the header block: the first lines up to the body."""
-    out = []
+    """(index, plain text) of the header block: the first lines up to the body.
+
+    The two columns of the Decree 30 header (issuer and "Số:" on the left, national
+    motto and place/date on the right) often arrive side by side on one line, split by
+    tabs or runs of spaces. Above the kind word ("KẾ HOẠCH") such lines are cut at the
+    gaps and the right-hand parts are read after the left column, so that the issuer's
+    two lines, the symbol and the place/date line are each whole again. Below the kind
+    word a gap is only a wrapped title and is kept. A header exported as a two-column
+    Markdown table is read the same way, its cells being the columns."""
+    out, right, above_kind = [], [], True
     for i, raw in enumerate(lines[:HEAD_LINES]):
         text = plain(raw)
         f = fold(text)
@@ -146,8 +158,29 @@ def _head(lines: list[str]) -> list[tuple[int, str]]:
             break
         if len(text) > 300:
             break
-        out.append((i, text))
-    return out
+        above_kind = above_kind and f not in KINDS
+        pieces = _columns(raw) if above_kind else [text]
+        if right and len(pieces) == 1 and pieces[0]:
+            out += right
+            right = []
+        out.append((i, pieces[0]))
+        right += [(i, p) for p in pieces[1:]]
+    return out + right
+
+
+def _columns(raw: str) -> list[str]:
+    """The parts of a header line printed side by side. A gap opens a new part only
+    before a capital ("Số: 25/KH-UBND      Bắc Giang, ngày …"): the blanks left for the
+    number and the day ("Số:      /KH-UBND", "ngày      tháng") are not column gaps."""
+    parts: list[str] = []
+    for piece in (plain(p) for p in _COLUMN_GAP.split(raw.strip())):
+        if re.fullmatch(r":?-+:?", piece):
+            continue
+        if parts and piece and not piece[0].isupper():
+            parts[-1] = f"{parts[-1]} {piece}"
+        elif piece:
+            parts.append(piece)
+    return parts or [""]
 
 
 def parse_header(lines: list[str], file: str, appendices: list[Appendix]) -> Header:
@@ -170,7 +203,7 @@ def parse_header(lines: list[str], file: str, appendices: list[Appendix]) -> Hea
         h.title = h.title or _news_title(head)
     h.year = _year(h, head, notes, lines)
     if head:
-        first, last = head[0][0], head[-1][0]
+        first, last = min(i for i, _ in head), max(i for i, _ in head)
         h.span = Span(file, first + 1, last + 1, "\n".join(lines[first:last + 1]))
     return h
 

@@ -96,6 +96,7 @@ _VERBS = [   # (relation, folded pattern)
 _VERB_RX = re.compile("|".join(f"(?P<v{i}>{p})" for i, (_, p) in enumerate(_VERBS)))
 _TO_B = re.compile(r"\b(?:voi|va|len|qua|den|toi|vao)\s*$")
 _VIA_B = re.compile(r"\b(?:thong )?qua\s*$")
+_LIST_MORE = re.compile(r"\s*(?:,|;)?\s*(?:va|cung|hoac|,)?\s*(?:cac |voi )?")
 _COUNT = re.compile(r"(?:ket noi|tich hop|lien thong|chia se du lieu|giam sat)[^;.]{0,40}?"
                     r"\b(?P<n>\d{1,4})\s+(?:he thong|co so du lieu|csdl|phan mem|ung dung)")
 
@@ -227,16 +228,21 @@ def _topic(found: list, folded: str, clauses: list) -> tuple | None:
 
 
 def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[SystemLink]:
-    """Links between consecutive systems of one clause."""
-    links = []
+    """Links between consecutive systems of one clause. A system listed after the object
+    of a link ("A kết nối với B và C", "…, C") is a second object of the same subject;
+    one reached "qua C" after the object is what the subject goes through."""
+    links: list[SystemLink] = []
     prev_end = offset
     for (a_s, a_e, a), (b_s, b_e, b) in zip(inside, inside[1:]):
         if a.key == b.key:
             continue
         between = folded[a_e:b_s]
         v = _verb(between)
+        last = links[-1] if links and links[-1].b is a else None
         if v and len(between) <= 120:
             links.append(_link(a, b, v[2], between, span))
+        elif last and (_LIST_MORE.fullmatch(between) or _VIA_B.search(between)) and last.a.key != b.key:
+            links.append(_link(last.a, b, last.relation, between, span))
         else:
             lead = _verb(folded[prev_end:a_s])
             if lead and _TO_B.search(between) and len(between) <= 60 and "," not in between.strip(" ,"):

@@ -476,8 +476,25 @@ def _spanning_label(grid: list[list[str]], r: int, c: int) -> str:
 
 # ---------------------------------------------------------------- logical tables
 
-def _signature(row: _Raw) -> str:
-    return "|".join(fold(c) for c in row.cells if c.strip())
+def _signature(row: _Raw) -> tuple:
+    """The filled header labels in a comparable form: accents, case, punctuation and the
+    spelling of the row-number label (STT, TT, Số TT) ignored."""
+    labels = (re.sub(r"[^a-z0-9]+", " ", fold(c)).strip() for c in row.cells if c.strip())
+    return tuple("tt" if x in _STT else x for x in labels)
+
+
+def _same_header(a: tuple, b: tuple) -> bool:
+    """Whether two header rows label the same columns. A header repeated after a page
+    break is retyped or restyled ("Cơ quan chủ trì" / "Đơn vị chủ trì", "Thời gian hoàn
+    thành" / "Thời hạn hoàn thành"): each label must share most of its words with the
+    label in the same place."""
+    if not a or len(a) != len(b):
+        return False
+    return all(x == y or _overlap(x.split(), y.split()) >= 0.5 for x, y in zip(a, b))
+
+
+def _overlap(x: list[str], y: list[str]) -> float:
+    return len(set(x) & set(y)) / max(len(set(x)), len(set(y)), 1)
 
 
 def _looks_like_header(row: _Raw) -> bool:
@@ -505,7 +522,7 @@ class _Builder:
         self.layout, self.file, self.lines = block.layout, file, lines
         self.first, self.last = block.first, block.last
         self.header_rows = header_rows
-        self.signature = _signature(header_rows[0]) if header_rows else ""
+        self.signature = _signature(header_rows[0]) if header_rows else ()
         self.width = max(len(r.cells) for r in header_rows) if header_rows else \
             max([len(r.cells) for r in block.rows] + [1])
         self.header = merge_header([r.cells for r in header_rows], self.width) if header_rows \
@@ -526,7 +543,7 @@ class _Builder:
             if not any(c.strip() for c in row.cells):
                 k += 1
                 continue
-            if self.signature and _signature(row) == self.signature:
+            if _same_header(self.signature, _signature(row)):
                 k += self.header_count()
                 continue
             if self._is_continuation(row):
@@ -600,7 +617,8 @@ def _header_rows(block: _Block, current: Optional[_Builder]) -> tuple[list[_Raw]
     rows = list(block.rows)
     if block.header is not None:
         head = list(block.header)
-        repeat = current is not None and head and (_signature(head[0]) in ("", current.signature))
+        repeat = current is not None and head and (not _signature(head[0]) or
+                                                   _same_header(current.signature, _signature(head[0])))
         if not head:
             return [], rows, current is not None
         wanted = current.header_count() - len(head) if repeat else len(rows)
@@ -608,7 +626,7 @@ def _header_rows(block: _Block, current: Optional[_Builder]) -> tuple[list[_Raw]
             head.append(rows.pop(0))
             wanted -= 1
         return head, rows, bool(repeat)
-    if current is not None and rows and _signature(rows[0]) == current.signature:
+    if current is not None and rows and _same_header(current.signature, _signature(rows[0])):
         n = current.header_count()
         return rows[:n], rows[n:], True
     if current is not None and rows and not _looks_like_header(rows[0]):

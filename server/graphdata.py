@@ -27,8 +27,6 @@ from kg import queries
 from kg.namespaces import DX, ID, PREFIXES
 from loaders.text import fold
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
-RDFS = PREFIXES["rdfs"]
 SKOS = PREFIXES["skos"]
 ELI = PREFIXES["eli"]
 PREFIX_BLOCK = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
@@ -48,6 +46,10 @@ HUB_PREDICATES = {DX + p for p in ("scope", "systemCategory", "agencyKind", "bud
     ELI + "jurisdiction", ELI + "type_document", PREFIXES["prov"] + "wasDerivedFrom",
     PREFIXES["schema"] + "containedInPlace", SKOS + "inScheme", SKOS + "broader"}
 HUB_WEIGHT = 10
+DOC_TYPE_COLOURS = {"Luật": "#ff7f0e", "Nghị định": "#d62728", "Nghị quyết": "#e377c2",
+                    "Quyết định": "#1f77b4", "Thông tư": "#8c564b", "Chỉ thị": "#9467bd",
+                    "Kế hoạch": "#2ca02c", "Chương trình": "#bcbd22", "Đề án": "#17becf",
+                    "Công văn": "#7f7f7f", "Nhiệm vụ": "#98df8a"}
 
 # The most specific class wins: (class IRI, type key).
 TYPE_ORDER = [(DX + c, k) for c, k in (
@@ -316,25 +318,21 @@ class Catalogue:
     def linked(self, iri: str) -> set:
         return {b if a == iri else a for (a, b) in self.links if iri in (a, b)}
 
-    def resolve(self, ref: str, scope: str | None = None) -> str:
-        """A system from an IRI, a ``dxid:`` reference, or its key/label (accent-insensitive)."""
-        if ref.startswith(("dxid:", "http://", "https://")):
-            iri = expand(ref)
-            if iri not in self.systems:
-                raise NotFound(f"no information system {ref}")
-            return iri
-        want, where = fold(ref).strip(), fold(scope or "").strip()
-        scored = []
-        for s in self.systems.values():
-            if where and fold(s.scope) != where:
-                continue
-            key, label = fold(s.key), fold(s.label)
-            score = 3 if key == want else 2 if label == want else 1 if want in label or want in key else 0
-            if score:
-                scored.append((-score, s.national, len(s.label), s.label, s.iri))
-        if not scored:
-            raise NotFound(f"no information system matches {ref!r}" + (f" in {scope}" if scope else ""))
-        return min(scored)[-1]
+
+def resolve_system(source, ref: str, scope: str | None = None) -> str:
+    """A system from an IRI, a ``dxid:`` reference, or words of its key or label as the
+    search box takes them ("lgsp", "csdl dan cu"), optionally within one scope."""
+    cat = catalogue(source)
+    if ref.startswith(("dxid:", "http://", "https://")):
+        iri = expand(ref)
+        if iri not in cat.systems:
+            raise NotFound(f"no information system {ref}")
+        return iri
+    where = fold(scope or "").strip()
+    for hit in search(source, ref, limit=len(cat.systems) + 50):
+        if hit["id"] in cat.systems and (not where or fold(cat.systems[hit["id"]].scope) == where):
+            return hit["id"]
+    raise NotFound(f"no information system matches {ref!r}" + (f" in {scope}" if scope else ""))
 
 
 def catalogue(source) -> Catalogue:
@@ -426,7 +424,7 @@ def systems_view(source, system: str | None = None, direction: str = "both", dep
     cat = catalogue(source)
     if not system:
         return landscape_view(cat, scope, limit)
-    center = cat.resolve(system, scope)
+    center = resolve_system(source, system, scope)
     levels = reach(cat, center, direction, depth)
     names = {"up": "phụ thuộc của", "down": "hệ thống phụ thuộc vào", "both": "liên kết của"}
     view = _system_view(cat, "systems", f"{names[direction].capitalize()} {cat.systems[center].label}",
@@ -468,7 +466,7 @@ def impact_view(source, system: str, scope: str | None = None, limit: int = DEFA
     """What breaks if ``system`` goes down: everything that depends on it, transitively,
     highlighted, with the tasks that build or use each of them."""
     cat = catalogue(source)
-    center = cat.resolve(system, scope)
+    center = resolve_system(source, system, scope)
     rev = cat.depends.reverse(copy=False)
     paths = nx.single_source_shortest_path(rev, center)
     levels = {n: -(len(p) - 1) for n, p in paths.items()}
@@ -495,7 +493,8 @@ def impact_view(source, system: str, scope: str | None = None, limit: int = DEFA
                                     "Nhiệm vụ xây dựng / sử dụng"],
                         "rows": rows})
     view.tables.append({"title": f"Nhiệm vụ liên quan {cat.systems[center].label}",
-                        "columns": ["Nhiệm vụ"], "rows": [[t] for t in tasks.get(center, [])]})
+                        "columns": ["Nhiệm vụ"],
+                        "rows": [[t] for t in tasks.get(center, [])] or [["(không có)"]]})
     return view
 
 
@@ -590,7 +589,7 @@ def _generic_node(iri: str, kind: str, label: str, r: dict, vocab: dict) -> Node
                                   r.get("issuer") and f"Cơ quan ban hành: {r['issuer']}",
                                   r.get("scope") and f"Phạm vi: {r['scope']}", compact(iri)) if x)
     return Node(iri, text, kind, group, title, r.get("scope", ""), r.get("national") == "true",
-                TYPE_SHAPES.get(kind, "dot"), colour(group), group_label)
+                TYPE_SHAPES.get(kind, "dot"), DOC_TYPE_COLOURS.get(group_label) or colour(group), group_label)
 
 
 def _add_described(view: View, wanted, nodes: dict) -> None:
@@ -609,10 +608,10 @@ def trace_view(source, task: str | None = None, document: str | None = None) -> 
     param = "task" if task else "document"
     rows = source.select(queries.get("legal-basis-trace").bind({param: start}))
     vocab = vocabulary(source)
-    g = nx.DiGraph()
+    g = nx.MultiDiGraph()        # a plan may both rest on (căn cứ) and implement a decision
     g.add_node(start)
     for r in rows:
-        g.add_edge(r["from"], r["to"], relation=r["relation"])
+        g.add_edge(r["from"], r["to"], key=r["relation"], relation=r["relation"])
     nodes = describe(source, g.nodes)
     if start not in nodes or (not rows and nodes[start].type not in ("task", "plan", "document")):
         raise NotFound(f"nothing to trace from {compact(start)}")
@@ -626,7 +625,8 @@ def trace_view(source, task: str | None = None, document: str | None = None) -> 
         view.edges[e.id] = e
     levels = nx.single_source_shortest_path_length(g, start)
     view.total = len(view.nodes)
-    _place(view, layered(levels, list(g.edges), "lr", {n: view.nodes[n].label for n in view.nodes}))
+    _place(view, layered(levels, [(a, b) for a, b, _ in g.edges], "lr",
+                         {n: view.nodes[n].label for n in view.nodes}))
     view.tables.append({
         "title": f"Đường căn cứ ({len(rows)} liên kết)",
         "columns": ["Bậc", "Từ", "Quan hệ", "Đến", "Số, ký hiệu", "Ngày", "Cơ quan ban hành", "Phạm vi"],
@@ -662,7 +662,14 @@ def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT) -> View:
         for p, out in by_other[other]:
             _add_edge(view, source, iri if out else other, p, other if out else iri)
     _place(view, radial_around(iri, shown))
+    view.tables.append(_edge_table(view, f"Lân cận ({len(shown)} / {len(ranked)} nút)"))
     return view
+
+
+def _edge_table(view: View, title: str) -> dict:
+    rows = [[_ref(e.source, _plain_label(view.nodes[e.source])), e.label,
+             _ref(e.target, _plain_label(view.nodes[e.target]))] for e in view.edges.values()]
+    return {"title": title, "columns": ["Từ", "Quan hệ", "Đến"], "rows": rows}
 
 
 def _plain_label(n: Node) -> str:
@@ -871,7 +878,7 @@ def overview(source) -> dict:
 
 
 # ------------------------------------------------------------------------------ layouts
-NODE_GAP = 95       # px between neighbouring nodes
+NODE_GAP = 110      # px between neighbouring nodes
 LEVEL_GAP = 170     # px between layers
 ROW_MAX = 14        # nodes per row in a layer before it wraps
 
@@ -901,8 +908,9 @@ def layered(levels: dict, edges: list, axis: str, labels: dict) -> dict:
     for n, lv in levels.items():
         by_level[lv].append(n)
     depth = LEVEL_GAP * (1.6 if axis == "lr" else 1.0)
-    row_gap = depth * 0.45
-    gap = NODE_GAP * (2.2 if axis == "lr" else 1.6)
+    row_gap = depth * (0.8 if axis == "lr" else 0.45)    # a wrapped column must clear a box's width
+    gap = NODE_GAP * (0.85 if axis == "lr" else 1.6)     # boxes stack tighter than labelled dots
+    row_max = 8 if axis == "lr" else ROW_MAX              # the canvas is wider than it is tall
     across, along = {}, {}
     reached = {1: 0.0, -1: 0.0}        # furthest layer coordinate used on each side of 0
 
@@ -915,11 +923,11 @@ def layered(levels: dict, edges: list, axis: str, labels: dict) -> dict:
         sign = -1 if lv < 0 else 1
         first = reached[sign] + depth if lv else 0.0
         for i, n in enumerate(layer):
-            row, col = divmod(i, ROW_MAX)
-            width = min(ROW_MAX, len(layer) - row * ROW_MAX)
+            row, col = divmod(i, row_max)
+            width = min(row_max, len(layer) - row * row_max)
             across[n] = (col - (width - 1) / 2 + (row % 2) / 2) * gap
             along[n] = sign * (first + row * row_gap)
-        reached[sign] = first + (math.ceil(len(layer) / ROW_MAX) - 1) * row_gap
+        reached[sign] = first + (math.ceil(len(layer) / row_max) - 1) * row_gap
     return {n: (along[n], across[n]) if axis == "lr" else (across[n], along[n]) for n in levels}
 
 

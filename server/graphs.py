@@ -15,6 +15,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import networkx as nx
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
 from server import graphdata
@@ -24,7 +25,7 @@ bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="s
                static_url_path="/graph/static")
 MAX_ROWS = 2_000_000          # whole-store queries (catalogue, search index, entity graph)
 VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
-PAGES = {   # route → (template view kind, heading, API route)
+PAGES = {   # /graph/<kind> → (heading, API route that draws it)
     "systems": ("Phụ thuộc giữa các hệ thống", "/api/graph/systems"),
     "impact": ("Phân tích tác động", "/api/graph/impact"),
     "trace": ("Căn cứ pháp lý", "/api/graph/trace"),
@@ -123,7 +124,6 @@ def _answer(build) -> Response:
     if fmt == "json":
         return jsonify(view.json())
     if fmt == "graphml":
-        import networkx as nx
         body = "\n".join(nx.generate_graphml(view.graph()))
         return _download(body, "application/graphml+xml; charset=utf-8", f"dxkg-{stem}.graphml")
     if fmt == "sparql":

@@ -7,7 +7,9 @@ when the loaders can.
 """
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -196,3 +198,21 @@ def test_fixture_uses_only_terms_of_the_ontology():
     declared = {s["t"].value for s in store.query(
         f"SELECT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?k }} }}")}
     assert used and used <= declared, used - declared
+
+
+@contextlib.contextmanager
+def serving(nquads: bytes, folder: Path):
+    """The whole dxkg service (``create_app``, so the graph blueprint as registered) over a
+    store holding ``nquads``, on an ephemeral 127.0.0.1 port; yields the base URL."""
+    from kg.store import EmbeddedStore
+    from server.wsgi import make_server, shutdown
+    store = EmbeddedStore(folder)
+    store.load(nquads)
+    store.close()
+    app, server = make_server(str(folder), "127.0.0.1", 0, workers=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        shutdown(app, server)

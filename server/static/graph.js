@@ -22,6 +22,7 @@
   };
   const byRef = new Map();         // ref (dxid:…) → node id
   const info = new Map();          // node id → the API's node object
+  const parallel = new Map();      // "a b" → links drawn between a and b
   let data = null;
   let network = null;
   const nodes = new vis.DataSet();
@@ -81,12 +82,18 @@
       borderWidth: n.highlight ? 4 : center ? 3 : 1,
       size: center ? 26 : 16,
       font: { size: center ? 16 : 13, bold: center },
-      widthConstraint: n.shape === "box" || n.shape === "ellipse" ? { maximum: 190 } : undefined,
+      widthConstraint: { maximum: n.shape === "box" || n.shape === "ellipse" ? 190 : 150 },
     };
   }
 
+  // Parallel links between the same two nodes (a plan that both rests on and implements a
+  // decision) are drawn as arcs so that each stays visible.
   function visEdge(e, big) {
+    const pair = [e.from, e.to].sort().join(" ");
+    const k = parallel.get(pair) || 0;
+    parallel.set(pair, k + 1);
     return {
+      smooth: k ? { enabled: true, type: "curvedCW", roundness: 0.25 * k } : false,
       id: e.id, from: e.from, to: e.to, label: big ? undefined : e.label, title: e.title,
       arrows: e.arrows, relation: e.relation, hidden: state.hidden.has("rel:" + e.relation),
       color: { color: e.highlight ? HIGHLIGHT : "#8a8a8a" }, width: e.highlight ? 2.5 : 1,
