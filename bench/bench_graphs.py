@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from kg.build import category_iri
+from kg.build_systems import category_iri
 from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
 from kg.paths import ONTOLOGY_DIR
 from kg.store import EmbeddedStore

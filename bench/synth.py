@@ -1,7 +1,7 @@
 """A synthetic national corpus: plan-like graphs for N provinces × Y years, seeded.
 
 Written straight as quads in dxkg's ontology with the IRI patterns of ``kg/iris.py`` (and
-``kg.build.GraphWriter``), one named graph per synthetic plan, plus the shared ontology graph
+``kg.rdf.GraphWriter``), one named graph per synthetic plan, plus the shared ontology graph
 the real build writes. The shape follows the seeds: each provincial plan (Kế hoạch) rests
 on national documents and on the province's own (its Tỉnh ủy resolution, last year's plan:
 legal-basis chains across years), names agencies, lists tasks with lead and cooperating
@@ -26,8 +26,10 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from kg import iris
-from kg.build import (DCT, ELI, ORG, PROV, RDF, SKOS, TIME, Builder, GraphWriter, category_iri,
-                      doc_type_iri, pillar)
+from kg.build import Builder, doc_type_iri
+from kg.build_rows import pillar
+from kg.build_systems import category_iri
+from kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
 from kg.namespaces import DX, ID
 from loaders.text import PROVINCES_2008, slug
 

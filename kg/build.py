@@ -4,35 +4,27 @@ Shared things (legal documents, agencies, systems, provinces) have one IRI every
 descriptive triples are written into the graph of each document that mentions them, so a
 document's graph is self-contained and can be dropped or reloaded alone while the union
 default graph still shows one node. Every extracted fact carries provenance: the source
-document (``prov:wasDerivedFrom``), file, line range and the line's text.
+document (``prov:wasDerivedFrom``), file, line range and the line's text. Table rows and
+systems are written by the mixins in ``build_rows`` and ``build_systems``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from kg import iris
-from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
+from kg.build_rows import RowsMixin
+from kg.build_systems import SystemsMixin
+from kg.namespaces import DX, ID, ONTOLOGY_GRAPH
 from kg.paths import ONTOLOGY_DIR
 from kg.places import AGENCY_MERGER_DATE, MERGERS_2025, PROVINCE_MERGER_ACT, PROVINCE_MERGER_DATE, all_provinces
-from kg.resolve import DocNode, Resolver
-from loaders.records import AgencyRef, LegalRef, ParsedDocument, Span, SystemRef
+from kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
+from kg.resolve import Resolver
+from loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
 from loaders.text import fold, slug
-
-RDF = PREFIXES["rdf"]
-RDFS = PREFIXES["rdfs"]
-XSD = PREFIXES["xsd"]
-SKOS = PREFIXES["skos"]
-ELI = PREFIXES["eli"]
-PROV = PREFIXES["prov"]
-ORG = PREFIXES["org"]
-DCT = PREFIXES["dcterms"]
-TIME = PREFIXES["time"]
-SCHEMA = PREFIXES["schema"]
 
 DOC_TYPES = {  # notation → (code-list IRI suffix, Vietnamese name)
     "Luật": ("luat", "Luật"), "NĐ": ("nd", "Nghị định"), "NQ": ("nq", "Nghị quyết"),
@@ -48,14 +40,6 @@ RELATIONS = {
     "implements": DX + "implements", "replaces": DX + "replaces", "approves": DX + "approves",
     "proposed_by": DX + "proposed_by",
 }
-SYSTEM_RELATIONS = {
-    "connects": "connectsTo", "integrates": "integratesWith", "shares_data": "sharesDataWith",
-    "uses_data_from": "usesDataFrom", "syncs": "syncsWith", "depends_on": "dependsOn",
-}
-SYSTEM_CATEGORIES = {"shared-platform", "national-database", "database", "data-warehouse", "portal",
-                     "citizen-app", "admin-procedure", "application", "document-management", "email",
-                     "reporting", "operations-centre", "security", "monitoring", "identity",
-                     "infrastructure", "data-centre", "network", "video-conference"}
 
 
 def doc_type_iri(type_code: str) -> str:
@@ -67,78 +51,17 @@ def doc_type_name(type_code: str) -> str:
     return DOC_TYPES.get(type_code, (None, type_code))[1]
 
 
-def category_iri(notation: str) -> str:
-    """The system-category concept (ontology/codelists.ttl); unknown notations → application."""
-    return f"{ID}code/syscat-{notation if notation in SYSTEM_CATEGORIES else 'application'}"
-
-
-def lit(v) -> ox.Literal:
-    if isinstance(v, bool):
-        return ox.Literal("true" if v else "false", datatype=ox.NamedNode(XSD + "boolean"))
-    if isinstance(v, int):
-        return ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
-    if isinstance(v, Decimal):
-        s = format(v.normalize(), "f")
-        return ox.Literal(s if "." in s else s + ".0", datatype=ox.NamedNode(XSD + "decimal"))
-    if isinstance(v, date):
-        return ox.Literal(v.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-    return ox.Literal(str(v))
-
-
-def vi(text: str) -> ox.Literal:
-    return ox.Literal(text, language="vi")
-
-
-class GraphWriter:
-    """Collects the quads of one named graph, with small helpers for the common shapes."""
-
-    def __init__(self, graph: str):
-        self.graph = ox.NamedNode(graph)
-        self.quads: list[ox.Quad] = []
-
-    def add(self, s: str, p: str, o) -> None:
-        if o is None or o == "":
-            return
-        if isinstance(o, str):
-            o = ox.NamedNode(o)
-        elif not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-            o = lit(o)
-        self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, self.graph))
-
-    def value(self, s: str, p: str, v) -> None:
-        """A literal value (plain strings become literals, not IRIs)."""
-        if v is None or v == "":
-            return
-        self.add(s, p, lit(v) if not isinstance(v, ox.Literal) else v)
-
-    def typed(self, s: str, *classes: str) -> None:
-        for c in classes:
-            self.add(s, RDF + "type", c)
-
-    def label(self, s: str, text: str | None) -> None:
-        if text:
-            self.add(s, RDFS + "label", vi(text))
-
-    def provenance(self, s: str, source: str, span: Span) -> None:
-        self.add(s, PROV + "wasDerivedFrom", source)
-        self.value(s, DX + "sourceFile", span.file)
-        self.value(s, DX + "lineStart", span.line)
-        self.value(s, DX + "lineEnd", span.end_line)
-        self.value(s, DX + "sourceText", span.text)
-
-
 @dataclass
 class BuildResult:
     graphs: dict = field(default_factory=dict)     # graph IRI → list of quads
     documents: list = field(default_factory=list)  # ParsedDocument (for reports)
 
 
-class Builder:
+class Builder(RowsMixin, SystemsMixin):
     """Turns parsed documents into graphs; call ``build(docs)`` once with all of them."""
 
     def __init__(self):
         self.resolver = Resolver()
-        self._sources: dict[str, DocNode] = {}
 
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
@@ -369,229 +292,6 @@ class Builder:
         w.add(ev, ORG + "resultingOrganization", successor)
         w.add(iri, ORG + "changedBy", ev)
         w.add(successor, ORG + "resultedFrom", ev)
-
-    # ------------------------------------------------------------------ table rows
-    def rows(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
-        stem = Path(doc.file).stem
-        province = doc.header.province
-        groups: dict[tuple, str] = {}
-        for t in doc.tasks:
-            iri = iris.row_entity("task", stem, t.appendix, t.span.line)
-            w.typed(iri, DX + "Task")
-            w.label(iri, t.title)
-            w.value(iri, DCT + "title", vi(t.title))
-            w.value(iri, DX + "number", t.number)
-            w.value(iri, DX + "tableIndex", t.table)
-            w.add(iri, DX + "partOfPlan", src)
-            if t.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix(w, src, t.appendix))
-            w.add(iri, DX + "inGroup", self.task_group(w, src, t.appendix, t.group, groups))
-            self.agencies_of(w, iri, DX + "leadAgency", t.leads, province)
-            self.agencies_of(w, iri, DX + "cooperatingAgency", t.coops, province)
-            self.deadline(w, iri, t.deadline, doc.header.year)
-            w.value(iri, DX + "expectedResult", t.result)
-            w.value(iri, DX + "leader", t.leader)
-            w.value(iri, DX + "note", t.note)
-            w.value(iri, DX + "rentalYears", t.years)
-            for b in t.budgets:
-                self.budget(w, iri, b)
-            for ref in t.refs:
-                w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
-            for s in t.systems:
-                w.add(iri, DX + "concernsSystem", self.system(w, s, province))
-            w.provenance(iri, src, t.span)
-        for ind in doc.indicators:
-            iri = iris.row_entity("indicator", stem, ind.appendix, ind.span.line)
-            w.typed(iri, DX + "Indicator")
-            w.label(iri, ind.title)
-            w.value(iri, DCT + "title", vi(ind.title))
-            w.value(iri, DX + "number", ind.number)
-            w.add(iri, DX + "partOfPlan", src)
-            if ind.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix(w, src, ind.appendix))
-            w.add(iri, DX + "inGroup", self.task_group(w, src, ind.appendix, ind.group, groups))
-            w.value(iri, DX + "targetText", ind.target)
-            w.value(iri, DX + "targetValue", ind.value)
-            w.value(iri, DX + "unit", ind.unit)
-            w.value(iri, DX + "comparator", ind.comparator)
-            w.value(iri, DX + "note", ind.note)
-            self.agencies_of(w, iri, DX + "leadAgency", ind.leads, province)
-            self.agencies_of(w, iri, DX + "cooperatingAgency", ind.coops, province)
-            self.agencies_of(w, iri, DX + "assessingAgency", ind.assessors, province)
-            for ref in ind.refs:
-                w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
-            w.provenance(iri, src, ind.span)
-        by_number = {(i.appendix, i.number): iris.row_entity("indicator", stem, i.appendix, i.span.line)
-                     for i in doc.indicators}
-        for ind in doc.indicators:
-            if ind.parent and (ind.appendix, ind.parent) in by_number:
-                w.add(iris.row_entity("indicator", stem, ind.appendix, ind.span.line),
-                      DX + "subIndicatorOf", by_number[(ind.appendix, ind.parent)])
-        for s in doc.services:
-            iri = iris.row_entity("service", stem, s.appendix, s.span.line)
-            w.typed(iri, DX + "ServiceUsage")
-            w.label(iri, s.label)
-            w.value(iri, DX + "serviceGroup", s.group)
-            w.value(iri, DX + "number", s.number)
-            w.value(iri, DX + "totalTransactions", s.total)
-            w.value(iri, DX + "successfulTransactions", s.success)
-            w.value(iri, DX + "failedTransactions", s.failed)
-            w.add(iri, DX + "partOfPlan", src)
-            if s.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix(w, src, s.appendix))
-            for sys in s.systems:
-                w.add(iri, DX + "mentionsSystem", self.system(w, sys, province))
-            w.provenance(iri, src, s.span)
-        for tot in doc.totals:
-            iri = iris.row_entity("total", stem, tot.appendix, tot.span.line) + f"/{slug(tot.kind)}-{slug(tot.category)}"
-            w.typed(iri, DX + "StatedTotal")
-            w.label(iri, f"{tot.appendix} {tot.kind} {tot.category}: {tot.value}")
-            w.value(iri, DX + "totalKind", tot.kind)
-            if tot.kind == "budget":
-                w.add(iri, DX + "budgetCategory", iris.code("budget", tot.category))
-            w.value(iri, DX + "columnLabel", tot.category)
-            w.value(iri, DX + "totalValue", Decimal(tot.value))
-            w.value(iri, DX + "tableIndex", tot.table)
-            w.add(iri, DX + "partOfPlan", src)
-            if tot.appendix:
-                w.add(iri, DX + "inAppendix", self.appendix(w, src, tot.appendix))
-            w.provenance(iri, src, tot.span)
-
-    def task_group(self, w: GraphWriter, src: str, appendix: str, path: list, seen: dict) -> str | None:
-        """The innermost group row a task sits under, as a dx:TaskGroup mapped to a pillar."""
-        if not path:
-            return None
-        parent = None
-        for depth in range(1, len(path) + 1):
-            key = (appendix, tuple(path[:depth]))
-            if key not in seen:
-                iri = f"{src}/appendix/{slug(appendix or 'bang')}/group/{'/'.join(slug(p, 40) for p in path[:depth])}"
-                w.typed(iri, DX + "TaskGroup", SKOS + "Concept")
-                w.add(iri, SKOS + "prefLabel", vi(path[depth - 1]))
-                w.label(iri, path[depth - 1])
-                w.add(iri, SKOS + "broader", parent or f"{ID}code/pillar-{pillar(' '.join(path[:depth]))}")
-                seen[key] = iri
-            parent = seen[key]
-        return parent
-
-    def agencies_of(self, w, subject, prop, agencies, province) -> None:
-        for a in agencies:
-            w.add(subject, prop, self.agency(w, a, province))
-
-    def deadline(self, w: GraphWriter, task: str, text: str | None, year: int | None) -> None:
-        from loaders.values import parse_deadline
-        if not text:
-            return
-        w.value(task, DX + "deadlineText", text)
-        d = parse_deadline(text, year)
-        if d.frequency:
-            w.add(task, DX + "frequency", iris.code("freq", d.frequency))
-        if d.start or d.end:
-            iv = f"{task}/deadline"
-            w.add(task, DX + "deadline", iv)
-            w.typed(iv, TIME + "ProperInterval")
-            w.label(iv, text)
-            for name, day in (("hasBeginning", d.start), ("hasEnd", d.end)):
-                if day:
-                    inst = f"{iv}/{'begin' if name == 'hasBeginning' else 'end'}"
-                    w.add(iv, TIME + name, inst)
-                    w.typed(inst, TIME + "Instant")
-                    w.value(inst, TIME + "inXSDDate", day)
-
-    def budget(self, w: GraphWriter, task: str, b) -> None:
-        iri = f"{task}/budget/{slug(b.category)}"
-        w.add(task, DX + "budget", iri)
-        w.typed(iri, DX + "BudgetAmount", SCHEMA + "MonetaryAmount")
-        w.value(iri, SCHEMA + "value", Decimal(b.million_vnd) * 1_000_000)
-        w.value(iri, SCHEMA + "currency", "VND")
-        w.add(iri, DX + "budgetCategory", iris.code("budget", b.category))
-        w.value(iri, DX + "columnLabel", b.label)
-        w.value(iri, DX + "amountAsWritten", f"{b.million_vnd} triệu đồng")
-        w.label(iri, f"{b.label}: {b.million_vnd} triệu đồng")
-
-    # ------------------------------------------------------------------ systems
-    def system(self, w: GraphWriter, s: SystemRef, province: str | None) -> str:
-        prov_ = None if s.national else (s.province or province)
-        iri = iris.system(s.key, s.national, prov_)
-        w.typed(iri, DX + "InformationSystem")
-        label = s.name if s.national or not prov_ or fold(prov_) in fold(s.name) else f"{s.name} ({prov_})"
-        w.add(iri, SKOS + "prefLabel", vi(label))
-        w.label(iri, label)
-        w.value(iri, DX + "systemKey", s.key)
-        for alias in sorted(set(s.aliases) | {s.written}):
-            if alias and alias != label:
-                w.add(iri, SKOS + "altLabel", vi(alias))
-        w.add(iri, DX + "systemCategory", category_iri(s.category))
-        w.add(iri, DX + "scope", self.place(w, prov_))
-        return iri
-
-    def systems(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
-        stem = slug(Path(doc.file).stem, 120)
-        province = doc.header.province
-        for k, m in enumerate(doc.systems):
-            s = self.system(w, m.system, province)
-            node = f"{ID}system-mention/{stem}/{k}"
-            w.typed(node, DX + "SystemMentionStatement")
-            w.add(node, DX + "mentionsSystem", s)
-            w.value(node, DX + "statedCount", m.count)
-            if m.count is not None:
-                w.value(s, DX + "statedCount", m.count)
-            w.provenance(node, src, m.span)
-        for k, link in enumerate(doc.system_links):
-            a, b = self.system(w, link.a, province), self.system(w, link.b, province)
-            if a == b:
-                continue
-            prop = DX + SYSTEM_RELATIONS.get(link.relation, "connectsTo")
-            w.add(a, prop, b)
-            dep = dependency(link)
-            if dep:
-                w.add(a if dep == "ab" else b, DX + "dependsOn", b if dep == "ab" else a)
-            node = f"{ID}system-link/{stem}/{k}"
-            w.typed(node, DX + "SystemLinkStatement")
-            w.add(node, DX + "fromSystem", a)
-            w.add(node, DX + "toSystem", b)
-            w.add(node, DX + "relation", prop)
-            w.value(node, DX + "directed", link.directed)
-            w.provenance(node, src, link.span)
-
-
-def dependency(link) -> str | None:
-    """Who depends on whom: 'ab' (a depends on b), 'ba', or None.
-
-    Stated direction wins ("khai thác dữ liệu từ", "depends on"). For an undirected link,
-    the architecture framework's layering decides: a provincial system depends on the
-    national one it connects to, and an application depends on the shared platform or
-    national database it connects to (that is what breaks when the platform goes down).
-    """
-    if link.directed or link.relation in ("uses_data_from", "depends_on"):
-        return "ab"
-    for rank in (lambda s: s.national, lambda s: s.category in FOUNDATION_CATEGORIES):
-        a, b = rank(link.a), rank(link.b)
-        if a != b:
-            return "ab" if b else "ba"
-    return None
-
-
-FOUNDATION_CATEGORIES = {"shared-platform", "national-database", "identity", "data-centre", "network"}
-
-
-PILLARS = [  # keyword (folded) → pillar notation; first match wins
-    ("nhan thuc", "awareness"), ("tuyen truyen", "awareness"),
-    ("the che", "institutions"), ("co che", "institutions"), ("chinh sach", "institutions"),
-    ("an toan", "security"), ("an ninh mang", "security"),
-    ("ha tang", "infrastructure"), ("du lieu", "data"), ("nen tang", "data"),
-    ("nhan luc", "workforce"), ("dao tao", "workforce"), ("ky nang", "workforce"),
-    ("kinh te so", "economy"), ("xa hoi so", "society"),
-    ("chinh quyen", "government"), ("thu tuc hanh chinh", "government"), ("dich vu cong", "government"),
-    ("chinh phu so", "government"), ("co quan", "government"), ("so, ban, nganh", "government"),
-    ("ubnd", "government"), ("huyen", "government"),
-]
-
-
-def pillar(text: str) -> str:
-    f = fold(text)
-    return next((p for k, p in PILLARS if k in f), "other")
-
 
 def issuer_agency(written: str, national: bool) -> AgencyRef:
     """The issuing body named in a header or a 'của …' phrase, canonical when known."""

@@ -7,7 +7,7 @@ point back to where a person can read it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+import datetime as dt
 from decimal import Decimal
 from typing import Optional
 
@@ -42,7 +42,7 @@ class LegalRef:
     national: bool
     span: Span
     province: Optional[str] = None
-    date: Optional[date] = None
+    date: Optional[dt.date] = None
     issuer_name: Optional[str] = None     # "Thủ tướng Chính phủ", "UBND tỉnh"…
     subject: Optional[str] = None         # "về …", "phê duyệt …"
     title: Optional[str] = None           # laws cited by name: "Luật Giao dịch điện tử"
@@ -197,7 +197,7 @@ class Header:
     type_code: Optional[str] = None       # KH, ĐA, QĐ…
     kind: Optional[str] = None            # "Kế hoạch", "Đề án", "Tin tức"
     place: Optional[str] = None
-    date: Optional[date] = None
+    date: Optional[dt.date] = None
     year: Optional[int] = None
     title: Optional[str] = None
     province: Optional[str] = None        # canonical province name: "Hà Nam"

@@ -578,9 +578,15 @@ def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
 
 def _segments(raw: str, role: str) -> list[str]:
     """Units read one at a time: the cells of a table row, and within them the clauses
-    split at ";" (the preamble joins its basis and its proposal with one)."""
+    split at ";" (the preamble joins its basis and its proposal with one), without
+    footnote marks."""
     cells = re.split(r"\t|(?<!\\)\||</t[dh]>", raw) if role == "table" else [raw]
-    return [c for cell in cells for c in clean(cell).split(";") if c.strip()]
+    return [c for cell in cells for c in _FOOTNOTE_MARK.sub("", clean(cell)).split(";") if c.strip()]
+
+
+# A footnote mark glued to the word before it ("Quyết định số 678/QĐ-UBND²", "…/KH-UBND[3]
+# ngày …"): superscript digits, or a bracketed number, after a non-space character.
+_FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|(?<=\S)\[\d{1,3}\]")
 
 
 def _own_symbols(cleaned: list[str], own_symbol: str | None) -> set:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build import category_iri
+from kg.build_systems import category_iri
 from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
 from kg.paths import ONTOLOGY_DIR
 

@@ -21,7 +21,7 @@ from rdflib.namespace import RDF, SH
 from kg.namespaces import ONTOLOGY_GRAPH, REPORT_GRAPH
 from kg.paths import ONTOLOGY_DIR
 from kg.store import EmbeddedStore
-from kg.validate import (SHAPES_FILE, data_store, focus_nodes, named_shape, render, sparql_constraints,
+from kg.validate import (SHAPES_FILE, Report, data_store, focus_nodes, named_shape, render, sparql_constraints,
                          store_report, validate_store)
 
 FIXTURES = Path(__file__).parent / "fixtures_shapes"
@@ -119,6 +119,24 @@ def test_every_shape_speaks_vietnamese_and_english_with_a_severity():
         assert {"vi", "en"} <= langs, shape
         assert shapes.value(shape, SH.severity) in (SH.Violation, SH.Warning), shape
         assert isinstance(shape, URIRef), shape
+
+
+def symbol_pattern() -> re.Pattern:
+    shapes = Graph().parse(SHAPES_FILE, format="turtle")
+    return re.compile(str(next(shapes.objects(None, SH.pattern))))
+
+
+@pytest.mark.parametrize("symbol", ["749/QĐ-TTg", "47/2020/NĐ-CP", "06-NQ/TU", "3816/BTTTT-CĐSQG",
+                                    "202/2025/QH15", "03/2023/TTLT-BTC-BTTTT", "57-NQ/TW", "05/CTr-UBND",
+                                    "12/QyĐ-UBND", "1178/QĐ-BCĐCĐS"])
+def test_symbol_grammar_accepts(symbol):
+    assert symbol_pattern().search(symbol)
+
+
+@pytest.mark.parametrize("symbol", ["749/QĐ/TTg", "/KH-UBND", "749", "QĐ-TTg", "749/qđ-ttg", "749 /QĐ-TTg",
+                                    "06-NQ-TU", "47/20/NĐ-CP", "Số 749/QĐ-TTg"])
+def test_symbol_grammar_rejects(symbol):
+    assert not symbol_pattern().search(symbol)
 
 
 @pytest.mark.parametrize("fixture", VIOLATIONS, ids=lambda p: p.stem)
@@ -234,4 +252,4 @@ def test_seeds_build_and_validate_without_violations(tmp_path):
     from kg.pipeline import build_store
     build_store([str(SEEDS)], tmp_path / "store", validate=False, report=lambda msg: None)
     report = validate_store(EmbeddedStore(tmp_path / "store", read_only=True))
-    assert not report.violations, render(report)[:20000]
+    assert not report.violations, render(Report(violations=report.violations))
