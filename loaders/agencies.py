@@ -150,7 +150,30 @@ def split_agencies(text: str) -> list[str]:
     for seg in _SPLIT.split(joined):
         pieces.extend(_SPLIT_SO.split(seg))
     pieces = _rejoin_brackets(pieces)
-    return [p.strip(" .,;:-") for p in pieces if p.strip(" .,;:-")]
+    pieces = [q for p in pieces for q in _split_run_together(p.strip(" .,;:-"))]
+    return [p for p in pieces if p]
+
+
+_HEAD_START = re.compile(rf"\s(?=(?:{_HEADS.replace('|các', '')})\b)")
+
+
+def _split_run_together(piece: str) -> list[str]:
+    """Two names run together with no separator ("Sở TT&TT UBND các huyện, thị xã",
+    "Sở Nội vụ Các Sở, Ban, ngành" — a cell's line break lost in the export): split where
+    an agency name opens, if the part before it is a catalogued agency on its own and the
+    whole is not."""
+    if _catalogued(piece):
+        return [piece]
+    for m in _HEAD_START.finditer(piece):
+        left, right = piece[:m.start()].strip(), piece[m.end():].strip()
+        if _catalogued(left):
+            return [left] + _split_run_together(right)
+    return [piece]
+
+
+def _catalogued(name: str) -> bool:
+    ref = canonical_agency(name)
+    return bool(ref) and any(ref.name == canon for canon, *_ in CATALOGUE)
 
 
 def _rejoin_brackets(pieces: list[str]) -> list[str]:
@@ -230,7 +253,8 @@ def _uncatalogued(written: str, province: str | None) -> AgencyRef:
         return AgencyRef(written=written, name=written, kind="enterprise", national=national, province=province)
     kind = "group" if re.match(r"(?:Các|các|Những)\b", written) else "agency"
     national = bool(re.match(r"Bộ\s|Tổng cục\s", written)) or bool(re.search(r"\b(?:Trung ương|quốc gia)$", written))
-    return AgencyRef(written=written, name=written, kind=kind, national=national,
+    name = written[:1].upper() + written[1:]   # "các doanh nghiệp…" mid-sentence is "Các doanh nghiệp…"
+    return AgencyRef(written=written, name=name, kind=kind, national=national,
                      province=None if national else province)
 
 

@@ -80,3 +80,19 @@ def test_find_agencies_in_running_text():
                           "báo cáo Bộ Thông tin và Truyền thông")
     assert [a.name for a in found] == ["Sở Thông tin và Truyền thông", "Văn phòng UBND tỉnh",
                                        "Bộ Thông tin và Truyền thông"]
+
+
+@pytest.mark.parametrize("cell,names", [
+    ("Sở TT&TT UBND các huyện, thị xã, thành phố", ["Sở Thông tin và Truyền thông", "UBND các huyện, thị xã, thành phố"]),
+    ("Sở Nội vụ Các Sở, Ban, ngành", ["Sở Nội vụ", "Các sở, ban, ngành"]),
+    ("Sở TTTT Văn phòng UBND tỉnh", ["Sở Thông tin và Truyền thông", "Văn phòng UBND tỉnh"]),
+    ("Sở Văn hóa, Thể thao và Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+    ("Ban Quản lý các Khu công nghiệp tỉnh", ["Ban Quản lý các Khu công nghiệp tỉnh"]),
+])
+def test_names_run_together_without_a_separator_are_split(cell, names):
+    assert [a.name for a in parse_agency_cell(cell)] == names
+
+
+def test_a_group_written_mid_sentence_gets_a_capitalised_canonical_name():
+    [a] = parse_agency_cell("các doanh nghiệp viễn thông, internet")
+    assert a.name == "Các doanh nghiệp viễn thông, internet" and a.kind == "group"
