@@ -23,6 +23,7 @@ from kg.paths import ONTOLOGY_DIR
 from kg.places import AGENCY_MERGER_DATE, MERGERS_2025, PROVINCE_MERGER_ACT, PROVINCE_MERGER_DATE, all_provinces
 from kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
 from kg.resolve import Resolver
+from loaders.agencies import canonical_agency, issuer_of_code
 from loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
 from loaders.text import fold, slug
 
@@ -51,6 +52,19 @@ def doc_type_name(type_code: str) -> str:
     return DOC_TYPES.get(type_code, (None, type_code))[1]
 
 
+def type_of_kind(kind: str | None) -> str:
+    """The type notation for a kind written out ("Đề án" → "ĐA"); unknown kinds → other."""
+    f = fold(kind or "")
+    return next((code for code, (_, name) in DOC_TYPES.items() if fold(name) == f), "KHAC")
+
+
+# The 2025 province merger act, cited by the reorganisation events of the shared graph.
+MERGER_ACT = LegalRef(written=PROVINCE_MERGER_ACT, symbol=PROVINCE_MERGER_ACT, type_code="NQ", number="202",
+                      year=2025, issuer_code="QH15", national=True, span=Span("", 0, 0),
+                      date=date(2025, 6, 12), issuer_name="Quốc hội",
+                      subject="về việc sắp xếp đơn vị hành chính cấp tỉnh năm 2025")
+
+
 @dataclass
 class BuildResult:
     graphs: dict = field(default_factory=dict)     # graph IRI → list of quads
@@ -65,6 +79,7 @@ class Builder(RowsMixin, SystemsMixin):
 
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
+        self.resolver.add(MERGER_ACT)
         for doc in docs:
             for ref in self._all_refs(doc):
                 self.resolver.add(ref)
@@ -114,10 +129,7 @@ class Builder(RowsMixin, SystemsMixin):
         w.label(nation, iris.NATION)
         for p in all_provinces():
             self.place(w, p)
-        act = iris.legal("qh", "NQ", 2025, "202")
-        w.typed(act, DX + "LegalDocument")
-        w.value(act, DX + "symbol", PROVINCE_MERGER_ACT)
-        w.label(act, f"Nghị quyết {PROVINCE_MERGER_ACT}")
+        act = self.legal_doc(w, MERGER_ACT)
         for result, parts in MERGERS_2025.items():
             if len(parts) == 1 and parts[0] == result:
                 continue
@@ -154,8 +166,9 @@ class Builder(RowsMixin, SystemsMixin):
         w.label(src, title)
         w.value(src, ELI + "title", h.title and vi(h.title))
         w.value(src, DX + "kind", kind)
-        if h.type_code:
-            w.add(src, ELI + "type_document", doc_type_iri(h.type_code))
+        w.add(src, ELI + "type_document", doc_type_iri(h.type_code or type_of_kind(kind)))
+        if own:
+            w.value(src, DX + "issuerCode", own.issuer_code)
         if h.symbol:
             w.value(src, DX + "symbol", h.symbol)
             w.value(src, DX + "isBlankNumber", not h.number)
@@ -163,8 +176,9 @@ class Builder(RowsMixin, SystemsMixin):
         w.value(src, ELI + "date_document", h.date)
         w.value(src, DX + "place", h.place)
         w.value(src, DX + "issuerName", h.issuer)
-        if h.issuer:
-            w.add(src, ELI + "passed_by", self.agency(w, issuer_agency(h.issuer, False), h.province))
+        issuer = canonical_agency(h.issuer) if h.issuer else issuer_of_code(own and own.issuer_code)
+        if issuer:
+            w.add(src, ELI + "passed_by", self.agency(w, issuer, h.province))
         scope = self.place(w, h.province)
         w.add(src, DX + "scope", scope)
         w.add(src, ELI + "jurisdiction", scope)
@@ -221,7 +235,10 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(iri, DX + "subject", n.subjects[0])
         for name_ in sorted(n.issuer_names):
             w.value(iri, DX + "issuerName", name_)
-            w.add(iri, ELI + "passed_by", self.agency(w, issuer_agency(name_, n.national), n.province))
+            w.add(iri, ELI + "passed_by", self.agency(w, canonical_agency(name_), n.province))
+        by_code = None if n.issuer_names else issuer_of_code(n.issuer_code)
+        if by_code:   # the text names no issuer: the symbol's issuer part says who it is
+            w.add(iri, ELI + "passed_by", self.agency(w, by_code, n.province))
         scope = self.place(w, None if n.national else n.province)
         w.add(iri, DX + "scope", scope)
         w.add(iri, ELI + "jurisdiction", scope)
@@ -292,9 +309,3 @@ class Builder(RowsMixin, SystemsMixin):
         w.add(ev, ORG + "resultingOrganization", successor)
         w.add(iri, ORG + "changedBy", ev)
         w.add(successor, ORG + "resultedFrom", ev)
-
-def issuer_agency(written: str, national: bool) -> AgencyRef:
-    """The issuing body named in a header or a 'của …' phrase, canonical when known."""
-    from loaders.agencies import canonical_agency
-    known = canonical_agency(written)
-    return known or AgencyRef(written.strip(), written.strip(), national=national)

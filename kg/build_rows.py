@@ -7,6 +7,7 @@ from pathlib import Path
 from kg import iris
 from kg.namespaces import DX, ID
 from kg.rdf import DCT, SCHEMA, SKOS, TIME, GraphWriter, vi
+from loaders.appendix import ALL
 from loaders.records import ParsedDocument
 from loaders.text import fold, slug
 from loaders.values import parse_deadline
@@ -107,6 +108,7 @@ class RowsMixin:
     def service(self, w: GraphWriter, doc: ParsedDocument, src: str, s) -> None:
         iri = self.row(w, "service", DX + "ServiceUsage", doc, src, s, s.label)
         w.value(iri, DX + "serviceGroup", s.group)
+        w.value(iri, DX + "tableIndex", s.table)
         w.value(iri, DX + "totalTransactions", s.total)
         w.value(iri, DX + "successfulTransactions", s.success)
         w.value(iri, DX + "failedTransactions", s.failed)
@@ -121,6 +123,8 @@ class RowsMixin:
         w.value(iri, DX + "totalKind", tot.kind)
         if tot.kind == "budget" and tot.category in BUDGET_CATEGORIES:
             w.add(iri, DX + "budgetCategory", iris.code("budget", tot.category))
+        if tot.kind.startswith("service_") and tot.category != ALL:
+            w.value(iri, DX + "serviceGroup", tot.category)   # a group subtotal covers its group
         w.value(iri, DX + "columnLabel", tot.category)
         w.value(iri, DX + "totalValue", Decimal(tot.value))
         w.value(iri, DX + "tableIndex", tot.table)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from kg.build import Builder
+from kg.namespaces import REPORT_GRAPH
 from loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
@@ -56,23 +57,18 @@ def build_store(paths, store_dir, *, endpoint=None, flavour="generic", strict=Fa
     report(f"built {len(result.graphs)} graphs, {n_quads} quads from {len(docs)} documents in {t_build:.2f}s")
 
     if endpoint:
-        from kg.remote import RemoteStore
-        store = RemoteStore.from_env(endpoint, flavour=flavour)
-        violations = _validate(store, result, validate, strict, report) if validate else 0
-        if strict and violations:
-            return EXIT_VIOLATIONS
-        for g, quads in result.graphs.items():
-            store.replace_graph(g, quads)
-        report(f"loaded into {endpoint}")
+        status = _load_remote(result, endpoint, flavour, strict, validate, report)
+        if status != EXIT_OK:
+            return status
     else:
         from kg.store import build_aside
         try:
             with build_aside(store_dir) as store:
                 for g, quads in result.graphs.items():
                     store.load(quads, graph=g)
-                violations = _validate(store, result, validate, strict, report) if validate else 0
+                violations = _validate(store, store, validate, report)
                 if strict and violations:
-                    raise _Refused()
+                    raise _Refused()   # the report stays with the discarded store
         except _Refused:
             report(f"--strict: {violations} violations, the store at {store_dir} was left unchanged")
             return EXIT_VIOLATIONS
@@ -84,14 +80,34 @@ class _Refused(Exception):
     """--strict refused the swap."""
 
 
-def _validate(store, result, validate, strict, report) -> int:
-    """Validate the new graph, store the report with it; returns the violation count."""
-    try:
-        from kg.validate import validate_store, store_report
-    except ImportError:
+def _load_remote(result, endpoint, flavour, strict, validate, report) -> int:
+    """Validate the new graphs in memory first, then replace the remote store's graphs one
+    source document at a time (a failure halfway leaves every other document intact)."""
+    from kg.remote import RemoteStore
+    from kg.store import EmbeddedStore
+    staged = EmbeddedStore()
+    for g, quads in result.graphs.items():
+        staged.load(quads, graph=g)
+    violations = _validate(staged, staged, validate, report)
+    if strict and violations:
+        report(f"--strict: {violations} violations, {endpoint} was left unchanged")
+        return EXIT_VIOLATIONS
+    remote = RemoteStore.from_env(endpoint, flavour=flavour)
+    for g, quads in result.graphs.items():
+        remote.replace_graph(g, quads)
+    if validate:
+        remote.replace_graph(REPORT_GRAPH, staged.dump("ntriples", graph=REPORT_GRAPH))
+    report(f"loaded into {endpoint}")
+    return EXIT_OK
+
+
+def _validate(store, report_store, validate, report) -> int:
+    """Validate ``store``, keep the report in ``report_store``; returns the violation count."""
+    if not validate:
         return 0
+    from kg.validate import store_report, validate_store
     rep = validate_store(store)
-    store_report(store, rep)
+    store_report(report_store, rep)
     report(f"validation: {len(rep.violations)} violations, {len(rep.warnings)} warnings "
            f"(dxkg validate --store … for the report)")
     return len(rep.violations)

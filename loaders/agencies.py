@@ -82,6 +82,9 @@ CATALOGUE = [
     ("Thủ tướng Chính phủ", "agency", True, r"thu tuong chinh phu"),
     ("Văn phòng Chính phủ", "agency", True, r"van phong chinh phu"),
     ("Chính phủ", "agency", True, r"chinh phu"),
+    ("Quốc hội", "agency", True, r"quoc hoi"),
+    ("Ban Chấp hành Trung ương", "agency", True, r"ban chap hanh trung uong(?: dang)?"),
+    ("Bộ Chính trị", "agency", True, r"bo chinh tri"),
     ("Bộ Thông tin và Truyền thông", "agency", True, r"bo (?:thong tin (?:va|-) truyen thong|tt ?& ?tt|tttt)"),
     ("Bộ Khoa học và Công nghệ", "agency", True, r"bo (?:khoa hoc (?:va|&) cong nghe|kh ?& ?cn|khcn)"),
     ("Bộ Kế hoạch và Đầu tư", "agency", True, r"bo (?:ke hoach (?:va|&) dau tu|kh ?& ?dt|khdt)"),
@@ -256,6 +259,27 @@ def _uncatalogued(written: str, province: str | None) -> AgencyRef:
     name = written[:1].upper() + written[1:]   # "các doanh nghiệp…" mid-sentence is "Các doanh nghiệp…"
     return AgencyRef(written=written, name=name, kind=kind, national=national,
                      province=None if national else province)
+
+
+# The issuer part of a document symbol → the body that issues under it. Used when the text
+# names no issuer ("Quyết định số 749/QĐ-TTg" alone): the symbol itself says who issued it.
+ISSUER_CODES = {
+    "ttg": "Thủ tướng Chính phủ", "cp": "Chính phủ", "qh": "Quốc hội", "tw": "Ban Chấp hành Trung ương",
+    "vpcp": "Văn phòng Chính phủ", "btttt": "Bộ Thông tin và Truyền thông", "bnv": "Bộ Nội vụ",
+    "btc": "Bộ Tài chính", "bkhdt": "Bộ Kế hoạch và Đầu tư", "bca": "Bộ Công an", "byt": "Bộ Y tế",
+    "bgddt": "Bộ Giáo dục và Đào tạo", "btnmt": "Bộ Tài nguyên và Môi trường", "btp": "Bộ Tư pháp",
+    "bxd": "Bộ Xây dựng", "bgtvt": "Bộ Giao thông vận tải", "bkhcn": "Bộ Khoa học và Công nghệ",
+    "bnnptnt": "Bộ Nông nghiệp và Phát triển nông thôn", "bldtbxh": "Bộ Lao động - Thương binh và Xã hội",
+    "bvhttdl": "Bộ Văn hóa, Thể thao và Du lịch", "ubqgcds": "Ủy ban Quốc gia về chuyển đổi số",
+    "ubnd": "UBND tỉnh", "hdnd": "HĐND tỉnh", "tu": "Tỉnh ủy", "stttt": "Sở Thông tin và Truyền thông",
+}
+
+
+def issuer_of_code(code: str | None) -> AgencyRef | None:
+    """The issuing body a symbol's issuer part stands for ("TTg", "QH15", "BTTTT"), if known."""
+    key = re.sub(r"[^a-z]", "", fold(code or ""))
+    name = ISSUER_CODES.get(key)
+    return canonical_agency(name) if name else None
 
 
 def parse_agency_cell(text: str) -> list[AgencyRef]:

@@ -342,7 +342,20 @@ def _read_tasks(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
         elif line.title or line.has_content():
             ctx.leave_groups_below(line)
             tasks.append(_task(line, ctx))
+            _no_lead_as_cooperating(tasks[-1], ctx, out)
     out.tasks += tasks
+
+
+def _no_lead_as_cooperating(row, ctx: _Context, out: AppendixData) -> None:
+    """An agency that leads a row does not also cooperate on it. When a document lists it
+    in both cells (a slip, or a cell that lost its separator), it stays the lead, and the
+    slip is reported so a reader can check the line."""
+    leads = {(a.name, a.province) for a in row.leads}
+    both = [a.name for a in row.coops if (a.name, a.province) in leads]
+    if both:
+        row.coops = [a for a in row.coops if (a.name, a.province) not in leads]
+        out.issues.append(ParseIssue(ctx.file, row.span.line, f"{', '.join(both)} listed as both lead and "
+                                                              f"cooperating agency; kept as lead"))
 
 
 # ---------------------------------------------------------------- indicators
@@ -389,6 +402,8 @@ def _indicator(line: _Line, ctx: _Context) -> Indicator:
     target = clean(line.text("target")) or _year_target(line, ctx.year) or _target_in_title(line.title)
     unit = clean(line.text("unit")) or ("%" if target and "%" in target else None)
     value = first_number(target) if target else None
+    if not target and not any(c.role in ("target", "target_year") for c in line.cols):
+        target = line.title     # no target column, no figure: a qualitative KPI states its target
     return Indicator(
         appendix=ctx.appendix, number=line.number, title=line.title, span=line.row.span, group=ctx.path(),
         target=target, value=value, unit=unit, comparator=comparator(target) if value is not None else None,
@@ -430,6 +445,7 @@ def _read_indicators(lines: list[_Line], ctx: _Context, out: AppendixData) -> No
             ind.refs = ind.refs or parent.refs
         else:
             parent = ind if ind.value is None and not ind.unit else None
+        _no_lead_as_cooperating(ind, ctx, out)
         out.indicators.append(ind)
 
 
@@ -446,7 +462,7 @@ def _read_services(lines: list[_Line], ctx: _Context, out: AppendixData) -> None
         if grand or _level(line.number) <= 1:
             if not grand:
                 ctx.enter_group(line)
-            category = ALL if grand else ctx.path()[-1]
+            category = ALL if grand else " / ".join(ctx.path())
             out.totals += [StatedTotal(ctx.appendix, kind, category, Decimal(counts[role]), line.row.span, ctx.index)
                            for role, kind in _SERVICE_KINDS if counts[role] is not None]
             continue
@@ -456,7 +472,8 @@ def _read_services(lines: list[_Line], ctx: _Context, out: AppendixData) -> None
             continue
         out.services.append(ServiceUsage(
             appendix=ctx.appendix, group=" / ".join(ctx.path()), number=line.number, label=line.title,
-            total=counts["total"], success=counts["success"], failed=counts["failed"], span=line.row.span))
+            total=counts["total"], success=counts["success"], failed=counts["failed"], span=line.row.span,
+            table=ctx.index))
 
 
 # ---------------------------------------------------------------- checks

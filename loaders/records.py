@@ -161,6 +161,7 @@ class ServiceUsage:
     failed: Optional[int]
     span: Span
     systems: list = field(default_factory=list)   # [SystemRef] named in the label (LGSP, NGSP…)
+    table: int = 0                        # index of the logical table in the document
 
 
 @dataclass
@@ -168,7 +169,7 @@ class StatedTotal:
     """A total row a table states (Cộng/Tổng), to check the parsed rows against."""
     appendix: str
     kind: str                             # budget | service_total | service_success | service_failed
-    category: str                         # budget category or column
+    category: str                         # budget category; for service totals the group path, or "all"
     value: Decimal
     span: Span
     table: int = 0
