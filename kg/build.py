@@ -24,17 +24,16 @@ from kg.places import AGENCY_MERGER_DATE, MERGERS_2025, PROVINCE_MERGER_ACT, PRO
 from kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
 from kg.resolve import Resolver
 from loaders.agencies import canonical_agency, issuer_of_code
+from loaders.doctypes import type_name
 from loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
 from loaders.text import fold, slug
 
-DOC_TYPES = {  # notation → (code-list IRI suffix, Vietnamese name)
-    "Luật": ("luat", "Luật"), "NĐ": ("nd", "Nghị định"), "NQ": ("nq", "Nghị quyết"),
-    "QĐ": ("qd", "Quyết định"), "TT": ("tt", "Thông tư"), "CT": ("ct", "Chỉ thị"),
-    "KH": ("kh", "Kế hoạch"), "CTr": ("ctr", "Chương trình"), "TTr": ("ttr", "Tờ trình"),
-    "ĐA": ("da", "Đề án"), "DA": ("dan", "Dự án"), "CV": ("cv", "Công văn"),
-    "TB": ("tb", "Thông báo"), "HD": ("hd", "Hướng dẫn"), "BC": ("bc", "Báo cáo"),
-    "QC": ("qc", "Quy chế"), "QyĐ": ("qyd", "Quy định"), "PA": ("pa", "Phương án"),
-    "TIN": ("tin", "Tin tức"),
+# notation → code-list concept (ontology/codelists.ttl); "DA" (Dự án) and "ĐA" (Đề án)
+# fold to the same slug, so the list names each concept explicitly.
+DOC_TYPE_CONCEPTS = {
+    "Luật": "luat", "NĐ": "nd", "NQ": "nq", "QĐ": "qd", "TT": "tt", "CT": "ct", "KH": "kh", "CTr": "ctr",
+    "TTr": "ttr", "ĐA": "da", "DA": "dan", "CV": "cv", "TB": "tb", "HD": "hd", "BC": "bc", "QC": "qc",
+    "QyĐ": "qyd", "PA": "pa", "TTLT": "ttlt", "KL": "kl", "CĐ": "cdien", "PL": "pl", "TIN": "tin",
 }
 RELATIONS = {
     "based_on": ELI + "based_on", "cites": ELI + "cites", "amends": ELI + "amends",
@@ -43,19 +42,8 @@ RELATIONS = {
 }
 
 
-def doc_type_iri(type_code: str) -> str:
-    suffix = DOC_TYPES.get(type_code, ("khac",))[0]
-    return f"{ID}code/doctype-{suffix}"
-
-
-def doc_type_name(type_code: str) -> str:
-    return DOC_TYPES.get(type_code, (None, type_code))[1]
-
-
-def type_of_kind(kind: str | None) -> str:
-    """The type notation for a kind written out ("Đề án" → "ĐA"); unknown kinds → other."""
-    f = fold(kind or "")
-    return next((code for code, (_, name) in DOC_TYPES.items() if fold(name) == f), "KHAC")
+def doc_type_iri(type_code: str | None) -> str:
+    return f"{ID}code/doctype-{DOC_TYPE_CONCEPTS.get(type_code or '', 'khac')}"
 
 
 # The 2025 province merger act, cited by the reorganisation events of the shared graph.
@@ -161,12 +149,12 @@ class Builder(RowsMixin, SystemsMixin):
         src = self.resolver.node(own).iri if own else iris.source(Path(doc.file).stem)
         w.typed(src, DX + "SourceDocument", DX + "LegalDocument", ELI + "LegalResource")
         w.value(src, DX + "sourceFile", doc.file)
-        kind = h.kind or doc_type_name(h.type_code or "")
+        kind = h.kind or type_name(h.type_code or "")
         title = " ".join(x for x in (kind, h.title) if x) or doc.file
         w.label(src, title)
         w.value(src, ELI + "title", h.title and vi(h.title))
         w.value(src, DX + "kind", kind)
-        w.add(src, ELI + "type_document", doc_type_iri(h.type_code or type_of_kind(kind)))
+        w.add(src, ELI + "type_document", doc_type_iri(h.type_code))
         if own:
             w.value(src, DX + "issuerCode", own.issuer_code)
         if h.symbol:
@@ -219,7 +207,7 @@ class Builder(RowsMixin, SystemsMixin):
         n = self.resolver.node(ref)
         iri = n.iri
         w.typed(iri, DX + "LegalDocument", ELI + "LegalResource")
-        name = doc_type_name(n.type_code)
+        name = type_name(n.type_code)
         ident = n.symbol or (sorted(n.titles)[0] if n.titles else ref.written)
         w.label(iri, f"{name} {ident}" if n.symbol else ident)
         w.value(iri, DX + "symbol", n.symbol)
@@ -278,8 +266,7 @@ class Builder(RowsMixin, SystemsMixin):
     def agency(self, w: GraphWriter, a: AgencyRef, province: str | None) -> str:
         prov_ = a.province or province
         iri = iris.agency(a.kind, a.name, a.national, prov_)
-        cls = {"group": DX + "AgencyGroup", "enterprise": DX + "Enterprise"}.get(a.kind, DX + "Agency")
-        w.typed(iri, cls)
+        w.typed(iri, {"group": DX + "AgencyGroup", "enterprise": DX + "Enterprise"}.get(a.kind, DX + "Agency"))
         if a.kind != "group":
             w.typed(iri, ORG + "Organization")
         w.add(iri, SKOS + "prefLabel", vi(a.name))
@@ -287,7 +274,7 @@ class Builder(RowsMixin, SystemsMixin):
         for alias in sorted(set(a.aliases) | {a.written}):
             if alias and alias != a.name:
                 w.add(iri, SKOS + "altLabel", vi(alias))
-        w.add(iri, DX + "agencyKind", f"{ID}code/agency-{ {'group': 'group', 'enterprise': 'enterprise'}.get(a.kind, 'body') }")
+        w.add(iri, DX + "agencyKind", f"{ID}code/agency-{a.kind if a.kind in ('group', 'enterprise') else 'body'}")
         w.add(iri, DX + "scope", self.place(w, None if a.national else prov_))
         if not a.national and prov_ and fold(a.name) == "so thong tin va truyen thong":
             self.agency_merger(w, iri, prov_)

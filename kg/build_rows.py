@@ -27,6 +27,7 @@ PILLARS = [  # keyword (folded) → pillar notation of the task-group scheme; fi
 
 
 def pillar(text: str) -> str:
+    """The pillar of a task group from the words of its path ("other" when none fits)."""
     f = fold(text)
     return next((p for k, p in PILLARS if k in f), "other")
 
@@ -59,14 +60,23 @@ class RowsMixin:
         w.provenance(iri, src, rec.span)
         return iri
 
-    def task(self, w: GraphWriter, doc: ParsedDocument, src: str, t, groups: dict) -> None:
+    def planned_row(self, w: GraphWriter, kind: str, cls: str, doc: ParsedDocument, src: str, rec,
+                    groups: dict) -> str:
+        """What tasks and indicators have besides ``row``: title, table, group, lead and
+        cooperating agencies, and the legal documents named in the row or its group."""
         province = doc.header.province
-        iri = self.row(w, "task", DX + "Task", doc, src, t, t.title)
-        w.value(iri, DCT + "title", vi(t.title))
-        w.value(iri, DX + "tableIndex", t.table)
-        w.add(iri, DX + "inGroup", self.task_group(w, src, t.appendix, t.group, groups))
-        self.agencies_of(w, iri, DX + "leadAgency", t.leads, province)
-        self.agencies_of(w, iri, DX + "cooperatingAgency", t.coops, province)
+        iri = self.row(w, kind, cls, doc, src, rec, rec.title)
+        w.value(iri, DCT + "title", vi(rec.title))
+        w.value(iri, DX + "tableIndex", rec.table)
+        w.add(iri, DX + "inGroup", self.task_group(w, src, rec.appendix, rec.group, groups))
+        self.agencies_of(w, iri, DX + "leadAgency", rec.leads, province)
+        self.agencies_of(w, iri, DX + "cooperatingAgency", rec.coops, province)
+        for ref in rec.refs:
+            w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
+        return iri
+
+    def task(self, w: GraphWriter, doc: ParsedDocument, src: str, t, groups: dict) -> None:
+        iri = self.planned_row(w, "task", DX + "Task", doc, src, t, groups)
         self.deadline(w, iri, t.deadline, doc.header.year)
         w.value(iri, DX + "expectedResult", t.result)
         w.value(iri, DX + "leader", t.leader)
@@ -74,27 +84,17 @@ class RowsMixin:
         w.value(iri, DX + "rentalYears", t.years)
         for b in t.budgets:
             self.budget(w, iri, b)
-        for ref in t.refs:
-            w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
         for s in t.systems:
-            w.add(iri, DX + "concernsSystem", self.system(w, s, province))
+            w.add(iri, DX + "concernsSystem", self.system(w, s, doc.header.province))
 
     def indicator(self, w: GraphWriter, doc: ParsedDocument, src: str, ind, groups: dict) -> None:
-        province = doc.header.province
-        iri = self.row(w, "indicator", DX + "Indicator", doc, src, ind, ind.title)
-        w.value(iri, DCT + "title", vi(ind.title))
-        w.value(iri, DX + "tableIndex", ind.table)
-        w.add(iri, DX + "inGroup", self.task_group(w, src, ind.appendix, ind.group, groups))
+        iri = self.planned_row(w, "indicator", DX + "Indicator", doc, src, ind, groups)
         w.value(iri, DX + "targetText", ind.target)
         w.value(iri, DX + "targetValue", ind.value)
         w.value(iri, DX + "unit", ind.unit)
         w.value(iri, DX + "comparator", ind.comparator)
         w.value(iri, DX + "note", ind.note)
-        self.agencies_of(w, iri, DX + "leadAgency", ind.leads, province)
-        self.agencies_of(w, iri, DX + "cooperatingAgency", ind.coops, province)
-        self.agencies_of(w, iri, DX + "assessingAgency", ind.assessors, province)
-        for ref in ind.refs:
-            w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
+        self.agencies_of(w, iri, DX + "assessingAgency", ind.assessors, doc.header.province)
 
     @staticmethod
     def sub_indicators(w: GraphWriter, doc: ParsedDocument) -> None:

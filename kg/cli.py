@@ -98,7 +98,7 @@ def cmd_serve(args) -> int:
     serve(args.store, args.host, args.port,
           update_token=os.environ.get("DXKG_UPDATE_TOKEN") or None,
           query_timeout=args.timeout, max_rows=args.max_rows, threads=args.threads,
-          workers=args.workers, allow_service=args.allow_service,
+          workers=args.workers, allow_service=args.allow_service, reload_interval=args.reload_interval,
           cors_origins=[o for o in (args.cors or "").split(",") if o])
     return 0
 
@@ -150,6 +150,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2, help="query worker processes")
     s.add_argument("--allow-service", action="store_true", help="allow SERVICE and LOAD (off by default)")
     s.add_argument("--cors", help="comma-separated origins allowed to query (never to write)")
+    s.add_argument("--reload-interval", type=float, default=2.0,
+                   help="seconds between checks for a store rebuilt by 'dxkg build' (0: never)")
     s.set_defaults(fn=cmd_serve)
     ap.add_argument("--version", action="version", version="dxkg 0.1.0")
     return ap

@@ -29,7 +29,3 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }
-
-
-def sparql_prefixes() -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

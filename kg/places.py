@@ -52,13 +52,5 @@ def provinces_after_2025() -> list[str]:
     return sorted(set(MERGERS_2025) | set(UNCHANGED_2025))
 
 
-def successor(province: str) -> str | None:
-    """The province that ``province`` became part of on 2025-07-01 (None if unchanged)."""
-    for result, parts in MERGERS_2025.items():
-        if province in parts and (province != result or len(parts) > 1):
-            return result
-    return None
-
-
 def all_provinces() -> list[str]:
     return sorted(set(PROVINCES_2008) | set(provinces_after_2025()))

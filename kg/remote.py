@@ -39,12 +39,24 @@ pyoxigraph is asked for it per query. Remote stores must be configured for it:
   graphs included, which dxkg's queries do not match).
 * Fuseki (TDB2): set ``tdb2:unionDefaultGraph true`` on the dataset (documented, not tested here).
 
-Virtuoso caveats, seen with 7.2 and kept in mind by the named queries:
+The union of graphs is a bag, not a set, in Oxigraph (embedded and server) and Virtuoso: a
+triple stated in N documents' graphs (a national platform's label, a cited decree's date) is
+matched N times, and joins over shared nodes multiply. Write queries over shared nodes with
+``DISTINCT`` sub-selects or property paths (paths return distinct pairs).
+
+Virtuoso caveats, seen with 7.2.5 (``tests/test_remote.py`` checks the named queries on it):
 
 * ``[SPARQL] ResultSetMaxRows`` (10 000 by default) cuts results, CONSTRUCTs and graph dumps
   short *without an error*: raise it in ``virtuoso.ini`` for a national graph.
-* a ``+`` property path with both ends unbound is refused, and ``*`` paths can return a row
-  more than once: bind one end, or unroll the path into ``UNION``s (as the named queries do).
+* a ``+`` property path with both ends unbound is refused ("transitive start not given"), and
+  ``*`` paths can return a row more than once: bind one end, or unroll the path into
+  ``UNION``s (as the named queries do).
+* an unbound ``$param`` in an expression of a grouped projection is refused (SP031), and a
+  variable bound by ``BIND(COALESCE($a, $b) AS ?x)`` from two unbound parameters joins nothing.
+* JSON results say ``"typed-literal"`` (SPARQL 2005 style; ``select`` rewrites it to
+  ``"literal"``), TSV headers are quoted names instead of ``?var``, ``GROUP_CONCAT`` drops the
+  language tag Oxigraph keeps, and ``MIN``/``MAX`` of language-tagged strings do not follow
+  code-point order.
 * the graph-store and update endpoints ending in ``-auth`` need a user with the
   ``SPARQL_UPDATE`` role and HTTP Digest authentication.
 
@@ -81,8 +93,9 @@ RDF_TYPES = {
     "rdfxml": "application/rdf+xml",
     "jsonld": "application/ld+json",
 }
-# Content types a store may answer CONSTRUCT/DESCRIBE with, and how pyoxigraph reads them
+# what may precede the query form: white space, comments, PREFIX and BASE declarations
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
+# Content types a store may answer CONSTRUCT/DESCRIBE with, and how pyoxigraph reads them
 _RDF_BY_TYPE = {
     "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,

@@ -32,7 +32,6 @@ class DocNode:
     issuer_names: set = field(default_factory=set)
     subjects: list = field(default_factory=list)
     titles: set = field(default_factory=set)
-    written: set = field(default_factory=set)
 
 
 def issuer_key(ref: LegalRef) -> str:
@@ -43,10 +42,16 @@ def issuer_key(ref: LegalRef) -> str:
     return f"{base}-{slug(ref.province)}"
 
 
+def ident(ref: LegalRef) -> str:
+    """What tells the document apart among its issuer's: its number, or for a law cited
+    by name, its title."""
+    return ref.number or slug(ref.title or ref.written)
+
+
 def base_key(ref: LegalRef) -> tuple:
+    """Identity without the year, to find the year of an undated mention."""
     scope = "VN" if ref.national or not ref.province else ref.province
-    ident = ref.number if ref.number else slug(ref.title or ref.written)
-    return (scope, fold(ref.type_code), fold(issuer_key(ref)), fold(ident or ""))
+    return (scope, fold(ref.type_code), fold(issuer_key(ref)), fold(ident(ref)))
 
 
 def ref_year(ref: LegalRef) -> int | None:
@@ -54,15 +59,14 @@ def ref_year(ref: LegalRef) -> int | None:
 
 
 class Resolver:
-    """Collects every reference of every document, then hands out one node per document."""
+    """Sees every reference of every document first (``add``: the years each document is
+    known under), then hands out one node per document (``node``)."""
 
     def __init__(self):
-        self._refs: list[LegalRef] = []
         self._years: dict[tuple, set] = defaultdict(set)
         self.nodes: dict[str, DocNode] = {}
 
     def add(self, ref: LegalRef) -> None:
-        self._refs.append(ref)
         y = ref_year(ref)
         if y:
             self._years[base_key(ref)].add(y)
@@ -76,8 +80,7 @@ class Resolver:
 
     def node(self, ref: LegalRef) -> DocNode:
         year = self.year_for(ref)
-        ident = ref.number or slug(ref.title or ref.written)
-        iri = iris.legal(issuer_key(ref), ref.type_code, year, ident)
+        iri = iris.legal(issuer_key(ref), ref.type_code, year, ident(ref))
         n = self.nodes.get(iri)
         if n is None:
             n = self.nodes[iri] = DocNode(iri, ref.symbol, ref.type_code, ref.number, year,
@@ -93,5 +96,4 @@ class Resolver:
             n.titles.add(ref.title)
         if ref.symbol and not n.symbol:
             n.symbol = ref.symbol
-        n.written.add(ref.written)
         return n

@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -160,9 +160,3 @@ def build_aside(target: str | os.PathLike) -> Iterator[EmbeddedStore]:
         os.rename(target, old)
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def quads_to_nquads(quads: Iterable[ox.Quad]) -> bytes:
-    mem = ox.Store()
-    mem.extend(quads)
-    return mem.dump(format=ox.RdfFormat.N_QUADS)

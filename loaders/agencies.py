@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .records import AgencyRef
-from .text import clean, find_province, fold, province_named, strip_markup
+from .text import clean, find_province, fold, fold_same_length, province_named, strip_markup
 
 # (canonical name, kind, national, folded alias pattern).  Order matters: the first
 # pattern that matches the whole segment wins, so specific names come first.
@@ -297,7 +297,7 @@ def find_agencies(text: str) -> list[AgencyRef]:
     """Catalogued agencies named in running text (only catalogued ones: prose has too
     many capitalised phrases to guess from), in order of appearance."""
     written = clean(text)
-    folded = "".join((fold(c) or " ")[0] for c in written)
+    folded = fold_same_length(written)
     hits = []
     for canon, kind, national, rx in _COMPILED:
         if kind == "group":

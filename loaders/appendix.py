@@ -79,7 +79,7 @@ def column_role(label: str) -> str:
     rules = [
         ("years", "thoi gian thue" in f or ("thue" in f and "(nam)" in f)),
         ("coop", "phoi hop" in f),
-        ("assessor", "chu tri danh gia" in f or "danh gia" in f and "chu tri" not in f),
+        ("assessor", "chu tri danh gia" in f or ("danh gia" in f and "chu tri" not in f)),
         ("lead", "chu tri" in f or "don vi thuc hien" in f or "co quan thuc hien" in f),
         ("leader", "lanh dao" in f),
         ("deadline", any(w in f for w in ("thoi gian", "thoi han", "tien do", "hoan thanh", "moc "))),
@@ -265,7 +265,7 @@ class _Context:
 
     def refs(self, line: _Line) -> list:
         text = "\n".join(c for c in line.row.cells if c.strip())
-        return refs_in_text(text, line.row.span, self.province, self.year)
+        return refs_in_text(text, line.row.span, self.province)
 
     def lead(self, line: _Line) -> str:
         """The lead cell, or the one above it when the cell is empty (merged)."""
@@ -522,8 +522,8 @@ def extract(lines: list[str], file: str, province: Optional[str], appendices: li
     """Tasks, indicators, services and totals of every table whose header we recognise.
 
     ``lines`` is part of the loaders' common call shape; the tables already carry the
-    text and spans this step needs. ``year`` (the plan's year) helps read references
-    that omit it.
+    text and spans this step needs. ``year`` (the plan's year) picks the target of a KPI
+    table headed by years ("Năm 2024 | Năm 2025").
     """
     out = AppendixData()
     for index, table in enumerate(tables):

@@ -47,6 +47,8 @@ def read_lines(path: Path) -> list[str]:
 
 
 def parse_document(path: str | Path) -> ParsedDocument:
+    """Every record the readers find in one file; a reader that fails adds a ``ParseIssue``
+    instead of its records. Raises ``DocumentError`` only when the file cannot be read."""
     path = Path(path)
     lines = read_lines(path)
     doc = ParsedDocument(file=path.name, path=str(path), header=Header(), lines=lines)
@@ -71,8 +73,7 @@ def parse_document(path: str | Path) -> ParsedDocument:
         doc.tasks, doc.indicators, doc.services, doc.totals = data.tasks, data.indicators, data.services, data.totals
         doc.issues.extend(data.issues)
 
-    refs = step("references", lambda: references.find_references(
-        lines, doc.file, province, year, doc.header.symbol))
+    refs = step("references", lambda: references.find_references(lines, doc.file, province, doc.header.symbol))
     if refs:
         doc.refs, doc.doc_relations = refs
 

@@ -24,27 +24,15 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from .doctypes import GENERIC_CODES, TYPE_WORDS
 from .records import DocRelation, LegalRef, Span
 from .text import PROVINCES_2008, PROVINCES_2025_NEW, clean, find_province, fold
+from .values import safe_date
 
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴČ"
 LOW = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
 
 # ---------------------------------------------------------------- document types
-# Type words as written in running text → notation (Decree 30/2020 annex; Luật for laws).
-# Longer words first so "Thông tư liên tịch" wins over "Thông tư".
-TYPE_WORDS = [
-    ("Thông tư liên tịch", "TTLT"), ("Nghị quyết", "NQ"), ("Nghị định", "NĐ"),
-    ("Quyết định", "QĐ"), ("Thông tư", "TT"), ("Chỉ thị", "CT"), ("Kế hoạch", "KH"),
-    ("Chương trình", "CTr"), ("Tờ trình", "TTr"), ("Đề án", "ĐA"), ("Dự án", "DA"),
-    ("Phương án", "PA"), ("Công văn", "CV"), ("Văn bản", "CV"), ("Thông báo", "TB"),
-    ("Hướng dẫn", "HD"), ("Báo cáo", "BC"), ("Quy chế", "QC"), ("Quy định", "QyĐ"),
-    ("Kết luận", "KL"), ("Công điện", "CĐ"), ("Pháp lệnh", "PL"), ("Bộ luật", "Luật"),
-    ("Luật", "Luật"),
-]
-# Words that say "a letter" without naming a type: they never override the symbol's type.
-GENERIC_CODES = {"CV"}
-
 # Type notations that may appear inside a symbol, in their canonical spelling.
 TYPE_CODES = ["QĐ", "NQ", "NĐ", "TT", "TTLT", "CT", "KH", "CTr", "TTr", "ĐA", "DA", "PA",
               "TB", "HD", "HĐ", "BC", "QC", "QyĐ", "QĐi", "BB", "KL", "CĐ", "PL", "HDLT"]
@@ -178,7 +166,7 @@ _ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
 _NAME_CODES = {"uy ban quoc gia ve chuyen doi so": "UBQGCĐS", "thu tuong chinh phu": "TTg",
                "chinh phu": "CP", "bo thong tin va truyen thong": "BTTTT", "bo noi vu": "BNV"}
 
-_SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$|\.$")
+_SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$")
 _REL_BEFORE = [   # (relation, pattern anchored at the end of the text between two documents)
     ("amends", r"sửa đổi(?:,? bổ sung)?(?:\s+(?:một số\s+)?(?:[Đđ]iều|[Kk]hoản|[Đđ]iểm)[^;.]{0,30}?)?(?:\s+của)?"),
     ("replaces", r"thay thế(?:\s+(?:một phần|cho))?(?:\s+của)?"),
@@ -200,12 +188,10 @@ _REL_PASSIVE = [(r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|b�
 
 
 def _date(m: re.Match) -> date | None:
+    """The date a ``_DATE`` match holds (numeric or worded form)."""
     d, mo, y = (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else \
         (m.group("d2"), m.group("m2"), m.group("y2"))
-    try:
-        return date(int(y), int(mo), int(d))
-    except ValueError:          # "31/11/2024" occurs; a wrong date is no date
-        return None
+    return safe_date(int(y), int(mo), int(d))
 
 
 def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
@@ -217,7 +203,7 @@ def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
     if year:                                          # normative: 47/2020/NĐ-CP, 20/2023/QH15
         if re.fullmatch(r"(?:UBTVQH|QH)\d*", _fold_key(p1)) and not p2:
             issuer = canonical_issuer(p1)
-            tc = word_code if word_code and word_code not in ("CV",) else "Luật"
+            tc = word_code if word_code and word_code not in GENERIC_CODES else "Luật"
             return f"{number}/{year}/{issuer}", tc, number, int(year), issuer
         if not t1:
             return None
@@ -247,7 +233,7 @@ def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
     if len(_fold_key(p1)) < 2 or s2 != "-":           # official letter: 3816/BTTTT-CĐSQG
         return None
     unit = canonical_issuer(p2 + (f"-{p3}" if p3 else ""))
-    tc = word_code if word_code and word_code not in ("Luật",) else "CV"
+    tc = word_code if word_code and word_code != "Luật" else "CV"
     return f"{number}/{issuer}-{unit}", tc, number, None, issuer
 
 
@@ -444,11 +430,10 @@ def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
     return rels
 
 
-def refs_in_text(text: str, span: Span, province: str | None, year: int | None = None) -> list[LegalRef]:
+def refs_in_text(text: str, span: Span, province: str | None) -> list[LegalRef]:
     """Legal references in one table cell or row (context "table", relation "cites").
-
-    ``year`` is the citing document's year; it is not given to cited documents (their
-    year comes from their own symbol or date)."""
+    Cited documents get their year from their own symbol or date, never from the
+    citing document's."""
     return [r for cell in _segments(text, "table")
             for _, _, r in _mentions(cell, province, span, "table", "cites")]
 
@@ -489,10 +474,10 @@ def _heading_level(text: str) -> int | None:
     return None
 
 
-def _line_roles(lines: list[str]) -> list[str]:
-    """Context of every line: header | basis | body | table (and "proposal" for the
-    "theo đề nghị" clause of the preamble, resolved per clause later)."""
-    cleaned = [clean(l) for l in lines]
+def _line_roles(lines: list[str], cleaned: list[str]) -> list[str]:
+    """Context of every line (``cleaned``: the lines through ``clean``): header | basis |
+    body | table | title. The "theo đề nghị" clause of the preamble is a basis line; its
+    relation (proposed_by) is decided per clause by ``_context_relation``."""
     roles = ["body"] * len(lines)
     preamble_end = _preamble_end(lines, cleaned)
     in_run = False
@@ -604,15 +589,13 @@ def _own_symbols(cleaned: list[str], own_symbol: str | None) -> set:
     return own
 
 
-def find_references(lines: list[str], file: str, province: str | None, year: int | None,
+def find_references(lines: list[str], file: str, province: str | None,
                     own_symbol: str | None) -> tuple[list[LegalRef], list[DocRelation]]:
     """Every legal reference in a document, with its relation to the document, and the
-    relations stated between two cited documents.
-
-    ``year`` is the source document's year (kept for the signature the builder uses;
-    cited documents get their year from their symbol or date)."""
+    relations stated between two cited documents. Cited documents get their year from
+    their own symbol or date, never from the citing document's."""
     cleaned = [clean(l) for l in lines]
-    roles = _line_roles(lines)
+    roles = _line_roles(lines, cleaned)
     own = _own_symbols(cleaned, own_symbol)
     refs: list[LegalRef] = []
     rels: list[DocRelation] = []

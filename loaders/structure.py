@@ -13,23 +13,18 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .doctypes import NEWS, TYPE_NAMES, TYPE_WORDS
 from .records import Appendix, Header, Section, Span
 from .text import clean, find_province, fold, nfc, province_named, PROVINCES_2008
 from .values import all_vn_dates, parse_vn_date
 
 HEAD_LINES = 40           # the header block sits in the first lines of a document
 
-# folded kind word → (kind as printed in running text, type notation)
-KINDS = {
-    "ke hoach": ("Kế hoạch", "KH"), "ke hoach hanh dong": ("Kế hoạch", "KH"),
-    "de an": ("Đề án", "ĐA"), "quyet dinh": ("Quyết định", "QĐ"),
-    "chuong trinh": ("Chương trình", "CTr"), "chuong trinh hanh dong": ("Chương trình", "CTr"),
-    "bao cao": ("Báo cáo", "BC"), "nghi quyet": ("Nghị quyết", "NQ"), "chi thi": ("Chỉ thị", "CT"),
-    "to trinh": ("Tờ trình", "TTr"), "thong bao": ("Thông báo", "TB"), "huong dan": ("Hướng dẫn", "HD"),
-    "phuong an": ("Phương án", "PA"), "cong van": ("Công văn", "CV"), "quy che": ("Quy chế", "QC"),
-}
+# folded kind word → (kind as printed in running text, type notation); "Văn bản" names no kind
+KINDS = {fold(word): (TYPE_NAMES[code], code) for word, code in TYPE_WORDS if word != "Văn bản"} | {
+    "ke hoach hanh dong": ("Kế hoạch", "KH"), "chuong trinh hanh dong": ("Chương trình", "CTr")}
 KIND_BY_CODE = {code: kind for kind, code in KINDS.values()}
-NEWS_KIND = "Tin tức"
+NEWS_KIND, NEWS_CODE = NEWS
 
 # issuer codes in a symbol ("/KH-UBND") → the body's name before the province
 ISSUER_BY_CODE = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "TU": "Tỉnh ủy"}
@@ -59,6 +54,7 @@ def plain(line: str) -> str:
 
 
 def is_table_line(line: str) -> bool:
+    """A line of a pipe, tab-separated, one-cell-per-line or HTML table."""
     s = line.strip()
     return s.startswith("|") or "\t" in line.strip("\t") or line.startswith("\t") or s.startswith("<t")
 
@@ -201,6 +197,7 @@ def parse_header(lines: list[str], file: str, appendices: list[Appendix]) -> Hea
     if h.kind is None:
         h.kind = NEWS_KIND
         h.title = h.title or _news_title(head)
+    h.type_code = h.type_code or KINDS.get(fold(h.kind), (None, NEWS_CODE))[1]
     h.year = _year(h, head, notes, lines)
     if head:
         first, last = min(i for i, _ in head), max(i for i, _ in head)

@@ -23,7 +23,7 @@ import re
 from dataclasses import replace
 
 from .records import Span, SystemLink, SystemMention, SystemRef
-from .text import clean, find_province, fold
+from .text import clean, find_province, fold_same_length
 
 # (key, canonical name, category, national, folded pattern)
 CATALOGUE = [
@@ -101,16 +101,10 @@ _COUNT = re.compile(r"(?:ket noi|tich hop|lien thong|chia se du lieu|giam sat)[^
                     r"\b(?P<n>\d{1,4})\s+(?:he thong|co so du lieu|csdl|phan mem|ung dung)")
 
 
-def _fold_same_length(text: str) -> str:
-    """Accent-folded lower-case text with one character per input character, so that
-    match positions in the folded text are positions in the original."""
-    return "".join((fold(c) or " ")[0] for c in text)
-
-
 def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef]]:
     """Catalogued systems in ``text`` as (start, end, SystemRef), overlaps resolved in
     favour of the longer match."""
-    folded = _fold_same_length(text)
+    folded = fold_same_length(text)
     hits = []
     for order, (key, name, cat, national, rx) in enumerate(_COMPILED):
         for m in rx.finditer(folded):
@@ -194,7 +188,7 @@ def _verb(folded: str) -> tuple[int, int, str] | None:
 def _links_in_sentence(sentence: str, province: str | None, span: Span) -> tuple[list, list]:
     """Mentions (with stated counts) and links read from one sentence."""
     found = _mentions(sentence, province)
-    folded = _fold_same_length(sentence)
+    folded = fold_same_length(sentence)
     links = []
     clauses = _clause_bounds(sentence)
     topic = _topic(found, folded, clauses)

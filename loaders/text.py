@@ -33,6 +33,12 @@ def fold(s: str) -> str:
     return s.replace("đ", "d").replace("Đ", "D").lower()
 
 
+def fold_same_length(text: str) -> str:
+    """``fold`` one character at a time, so that a match position in the folded text is
+    the same position in ``text`` (to cut the original words out of a folded match)."""
+    return "".join((fold(c) or " ")[0] for c in text)
+
+
 def slug(s: str, maxlen: int = 80) -> str:
     """ASCII slug for IRIs: deterministic, readable ("Sở TT&TT" → "so-tt-tt")."""
     s = re.sub(r"[^a-z0-9]+", "-", fold(s)).strip("-")

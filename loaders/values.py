@@ -88,10 +88,7 @@ def parse_count(text: str) -> Optional[int]:
 def first_number(text: str) -> Optional[Decimal]:
     """The first number written inside running text ("Tối thiểu 80" → 80)."""
     for m in _NUMBER.finditer(clean(text)):
-        token = m.group().strip().rstrip(".,")
-        if not token:
-            continue
-        norm = _normalise_number(token)
+        norm = _normalise_number(m.group().rstrip(".,"))
         if norm is not None:
             return Decimal(norm)
     return None
@@ -103,7 +100,8 @@ _DMY = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _WORDY = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
 
 
-def _safe_date(y: int, m: int, d: int) -> Optional[date]:
+def safe_date(y: int, m: int, d: int) -> Optional[date]:
+    """The date, or None when it does not exist ("31/11/2024" occurs: a wrong date is no date)."""
     try:
         return date(y, m, d)
     except ValueError:
@@ -111,17 +109,10 @@ def _safe_date(y: int, m: int, d: int) -> Optional[date]:
 
 
 def parse_vn_date(text: str) -> Optional[date]:
-    """The first date written as "03/6/2020" or "ngày 03 tháng 6 năm 2020"; None when the
-    text has none or only a date with blanks ("ngày   /  /2024")."""
-    f = fold(clean(text))
-    found = []
-    for rx in (_DMY, _WORDY):
-        m = rx.search(f)
-        if m:
-            d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            if d:
-                found.append((m.start(), d))
-    return min(found)[1] if found else None
+    """The first valid date written as "03/6/2020" or "ngày 03 tháng 6 năm 2020"; None
+    when the text has none or only a date with blanks ("ngày   /  /2024")."""
+    dates = all_vn_dates(text)
+    return dates[0] if dates else None
 
 
 def all_vn_dates(text: str) -> list[date]:
@@ -130,7 +121,7 @@ def all_vn_dates(text: str) -> list[date]:
     hits = []
     for rx in (_DMY, _WORDY):
         for m in rx.finditer(f):
-            d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            d = safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             if d:
                 hits.append((m.start(), d))
     return [d for _, d in sorted(hits)]
@@ -194,6 +185,26 @@ def _month(f: str, default_year: Optional[int]) -> Optional[Deadline]:
     return Deadline(date(year, month, 1), _month_end(year, month))
 
 
+def _half_year(f: str, default_year: Optional[int]) -> Optional[Deadline]:
+    """"6 tháng đầu năm 2024" (January–June), "6 tháng cuối năm" (July–December)."""
+    m = _HALF.search(f)
+    year = (int(m.group(2)) if m.group(2) else default_year) if m else None
+    if not year:
+        return None
+    first = m.group(1) == "dau"
+    return Deadline(date(year, 1 if first else 7, 1), _month_end(year, 6 if first else 12))
+
+
+def _year_range(f: str, default_year: Optional[int]) -> Optional[Deadline]:
+    m = _YEAR_RANGE.search(f)
+    return Deadline(date(int(m.group(1)), 1, 1), date(int(m.group(2)), 12, 31)) if m else None
+
+
+def _year(f: str, default_year: Optional[int]) -> Optional[Deadline]:
+    year = _first_year(f)
+    return Deadline(*_year_interval(year)) if year else None
+
+
 def _before(f: str) -> bool:
     """"trước tháng 9/2023" (ends 31/8), "chậm nhất …": only the end is known."""
     return bool(re.search(r"\btruoc\b|\bcham nhat\b|\bkhong muon hon\b", f))
@@ -218,22 +229,10 @@ def parse_deadline(text: str, default_year: Optional[int] = None) -> Deadline:
     d = parse_vn_date(text)
     if d:
         return Deadline(None if _before(f) else d, d, frequency)
-    for reader in (_quarters, _month):
+    # Each reader gives None when the text is not in its form (the next one is tried),
+    # an empty Deadline when it is but no year can be known.
+    for reader in (_quarters, _month, _half_year, _year_range, _year):
         found = reader(f, default_year)
-        if found:
+        if found is not None:
             return Deadline(found.start, found.end, frequency)
-    half = _HALF.search(f)
-    if half:
-        year = int(half.group(2)) if half.group(2) else default_year
-        if year:
-            first = half.group(1) == "dau"
-            return Deadline(date(year, 1 if first else 7, 1), _month_end(year, 6 if first else 12), frequency)
-    rng = _YEAR_RANGE.search(f)
-    if rng:
-        return Deadline(date(int(rng.group(1)), 1, 1), date(int(rng.group(2)), 12, 31), frequency)
-    year = _first_year(f)
-    if year:
-        return Deadline(*_year_interval(year), frequency)
-    if frequency:
-        return Deadline(*_year_interval(default_year), frequency)
-    return Deadline()
+    return Deadline(*_year_interval(default_year), frequency) if frequency else Deadline()

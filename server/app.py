@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from server import console, gsp, linked_data, observability, protocol, security
+from server import console, gsp, linked_data, observability, protocol, reload, security
 from server.backend import Backend, QueryTimeout
 from server.errors import ServiceError
 from server.options import Options
@@ -27,6 +27,7 @@ class Service:
     options: Options
     backend: Backend
     metrics: observability.Metrics
+    reloader: reload.Reloader
 
 
 def create_app(store_dir, **options) -> Flask:
@@ -37,8 +38,9 @@ def create_app(store_dir, **options) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = opts.max_body
     app.config["MAX_FORM_MEMORY_SIZE"] = opts.max_body
-    app.extensions["dxkg"] = Service(opts, backend, metrics)
-    for bp in (protocol.bp, gsp.bp, console.bp, linked_data.bp, observability.bp):
+    reloader = reload.Reloader(backend, metrics, opts.reload_interval)
+    app.extensions["dxkg"] = Service(opts, backend, metrics, reloader)
+    for bp in (protocol.bp, gsp.bp, console.bp, linked_data.bp, observability.bp, reload.bp):
         app.register_blueprint(bp)
     observability.install(app, metrics)
     security.install(app, opts.cors_origins)

@@ -26,7 +26,8 @@ class Metrics:
         self.requests: dict[tuple, int] = defaultdict(int)        # (route, method, status)
         self.latency: dict[str, list[int]] = {}                   # route -> bucket counts
         self.latency_sum: dict[str, float] = defaultdict(float)
-        self.counters = {"query_timeouts": 0, "truncations": 0, "worker_restarts": 0}
+        self.counters = {"query_timeouts": 0, "truncations": 0, "worker_restarts": 0,
+                         "store_reloads": 0, "store_reload_failures": 0}
 
     def count(self, name: str) -> None:
         with self._lock:
@@ -97,11 +98,12 @@ def install(app: Flask, metrics: Metrics) -> None:
 
 @bp.get("/healthz")
 def healthz():
-    """200 with counts when a worker can read the store, 503 otherwise."""
+    """200 with counts when a worker can read the store, 503 otherwise; also which store
+    folder is served since when, and why the last reload failed (null once one succeeds)."""
     svc = current_app.extensions["dxkg"]
     stats = svc.backend.read("stats")
     return jsonify(status="ok", triples=stats["triples"], graphs=stats["graphs"],
-                   generation=svc.backend.generation)
+                   generation=svc.backend.generation, **svc.reloader.status())
 
 
 @bp.get("/metrics")

@@ -23,6 +23,7 @@ class Options:
     threads: int = 8                       # waitress threads answering HTTP
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     queries_dir: Path | None = None        # named queries; None = the project's queries/
+    reload_interval: float = 2.0           # seconds between checks for a rebuilt store; 0 = off
 
     @classmethod
     def from_kwargs(cls, **kw) -> "Options":
@@ -41,4 +42,6 @@ class Options:
         opts = cls(**kw)
         if opts.workers < 1 or opts.threads < 1:
             raise ValueError("workers and threads must be at least 1")
+        if opts.reload_interval < 0:
+            raise ValueError("reload_interval must be 0 (off) or a number of seconds")
         return opts

@@ -5,7 +5,9 @@ can kill. Query workers hold an in-memory copy of the store, loaded from an N-Qu
 snapshot (in-memory pyoxigraph is several times faster than on-disk on heavy queries);
 when the snapshot generation in a task is newer than the loaded one, the worker reloads
 first, so a query sent after an update always sees it. The writer process opens the
-on-disk store read-write only for the duration of one write, then writes a new snapshot.
+on-disk store read-write only for the duration of one write, then writes a new snapshot; it
+also snapshots a store rebuilt on disk (read-only), so that a store that crashes or hangs
+pyoxigraph cannot take the HTTP server down with it.
 
 Tasks and replies are plain dicts of str/bytes/lists (picklable); errors are replies
 ``{"error": status, "message": text}`` whose text is safe to show to a client.
@@ -125,6 +127,21 @@ def run_stats(store: ox.Store, task: dict) -> dict:
 
 
 # --- the writer -------------------------------------------------------------------------
+def dump_store(store_dir: str, snapshot: str) -> None:
+    """Open the on-disk store read-only and write all of it to ``snapshot`` as N-Quads."""
+    store = ox.Store.read_only(store_dir)
+    store.dump(snapshot, format=ox.RdfFormat.N_QUADS)
+
+
+def run_snapshot(task: dict) -> dict:
+    """Snapshot the store now at ``task['store_dir']``; the error says why it is unreadable."""
+    try:
+        dump_store(task["store_dir"], task["snapshot"])
+    except (OSError, RuntimeError, ValueError) as e:    # missing, corrupt, not a store
+        return _error(503, f"{type(e).__name__}: {e}")
+    return {}
+
+
 def run_write(task: dict) -> dict:
     """Apply one write to the on-disk store, then dump it to ``task['snapshot']``."""
     try:
@@ -206,6 +223,7 @@ def _delete(store: ox.Store, task: dict) -> dict:
 
 _WRITES = {"update": _update, "put": _put, "post": _post, "delete": _delete}
 _READS = {"query": run_query, "dump": run_dump, "stats": run_stats}
+_WRITER_TASKS = {"snapshot": run_snapshot, **dict.fromkeys(_WRITES, run_write)}
 
 
 def main(conn) -> None:
@@ -216,8 +234,8 @@ def main(conn) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
-        if task["op"] in _WRITES:
-            conn.send(run_write(task))
+        if task["op"] in _WRITER_TASKS:
+            conn.send(_WRITER_TASKS[task["op"]](task))
             continue
         if task["generation"] != generation:
             try:

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 
 import waitress
 from flask import Flask
@@ -22,22 +24,38 @@ def make_server(store_dir: str, host: str, port: int, **options):
 
 
 def serve(store_dir: str, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
-    """Serve ``store_dir`` on ``host:port`` until interrupted.
+    """Serve ``store_dir`` on ``host:port`` until interrupted; SIGHUP reloads the store.
 
     ``options``: update_token, query_timeout, max_rows, max_body, max_query_len,
-    allow_service, cors_origins, threads, workers (see ``server.options.Options``).
+    allow_service, cors_origins, threads, workers, reload_interval (see
+    ``server.options.Options``).
     """
     app, server = make_server(store_dir, host, port, **options)
-    opts = app.extensions["dxkg"].options
+    svc = app.extensions["dxkg"]
     logging.getLogger("dxkg.server").warning(
         "dxkg serving %s on http://%s:%s/ (%d query workers, updates %s)", store_dir, host,
-        server.effective_port, opts.workers, "enabled" if opts.update_token else "disabled")
+        server.effective_port, svc.options.workers,
+        "enabled" if svc.options.update_token else "disabled")
+    restore = _on_sighup(svc.reloader.request)
     try:
         server.run()
     finally:
+        restore()
         shutdown(app, server)
+
+
+def _on_sighup(handler):
+    """Call ``handler()`` on SIGHUP (the usual "reload" signal); returns the undo.
+
+    Only possible in the main thread of a platform that has SIGHUP; elsewhere a no-op.
+    """
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    previous = signal.signal(signal.SIGHUP, lambda signum, frame: handler())
+    return lambda: signal.signal(signal.SIGHUP, previous)
 
 
 def shutdown(app: Flask, server) -> None:
     server.close()
+    app.extensions["dxkg"].reloader.stop()
     app.extensions["dxkg"].backend.close()

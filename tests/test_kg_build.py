@@ -110,12 +110,14 @@ def test_tasks_carry_agencies_budget_deadline_basis_and_provenance():
     assert (p["l"]["value"], p["e"]["value"]) == ("40", "41")
 
 
+LGSP_REF = SystemRef("LGSP", "LGSP", "Nền tảng tích hợp, chia sẻ dữ liệu", "integration", False)
+NDXP_REF = SystemRef("NDXP", "NDXP", "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia", "integration", True)
+TTHC_REF = SystemRef("HTTT", "TTHC", "Hệ thống thông tin giải quyết TTHC", "application", False)
+
+
 def test_system_dependency_direction_and_impact_query():
-    lgsp = SystemRef("LGSP", "LGSP", "Nền tảng tích hợp, chia sẻ dữ liệu", "integration", False)
-    ndxp = SystemRef("NDXP", "NDXP", "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia", "integration", True)
-    tthc = SystemRef("HTTT", "TTHC", "Hệ thống thông tin giải quyết TTHC", "application", False)
-    links = [SystemLink(lgsp, "connects", ndxp, Span("a.txt", 5, 5)),
-             SystemLink(tthc, "shares_data", lgsp, Span("a.txt", 6, 6), directed=True)]
+    links = [SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 5, 5)),
+             SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 6, 6), directed=True)]
     store = build(doc("a.txt", "Hà Nam", links=links))
     impact = rows(store, "system-dependencies", system="NDXP", direction="down")
     assert {(r["otherLabel"], r["minDepth"]) for r in impact} == {
@@ -124,6 +126,16 @@ def test_system_dependency_direction_and_impact_query():
     assert [r["otherLabel"] for r in up] == ["Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)"]
     links_rows = rows(store, "system-links")
     assert {r["aScope"] for r in links_rows} == {"Hà Nam"} and "Việt Nam" in {r["bScope"] for r in links_rows}
+
+
+def test_impact_query_names_the_hop_of_the_shortest_path():
+    links = [SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 5, 5), directed=True),
+             SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 6, 6)),
+             SystemLink(TTHC_REF, "uses_data_from", NDXP_REF, Span("a.txt", 7, 7), directed=True)]
+    store = build(doc("a.txt", "Hà Nam", links=links))
+    up = {r["otherLabel"]: (r["minDepth"], r["viaLabel"]) for r in rows(store, "system-dependencies", system="TTHC")}
+    # NDXP is one hop away (and also two, through LGSP): the hop named is TTHC's own
+    assert up["Nền tảng tích hợp, chia sẻ dữ liệu quốc gia"] == ("1", "Hệ thống thông tin giải quyết TTHC (Hà Nam)")
 
 
 def test_rebuilding_the_same_records_gives_the_same_graph():

@@ -177,7 +177,7 @@ Phụ lục I
 
 @pytest.fixture(scope="module")
 def plan():
-    return find_references(PLAN, "plan.txt", "Hà Nam", 2024, None)
+    return find_references(PLAN, "plan.txt", "Hà Nam", None)
 
 
 def _by_symbol(found):
@@ -224,7 +224,7 @@ def test_spans_point_at_lines(plan):
     ("Quyết định số 1/QĐ-UBND ngày 02/01/2024; Quyết định số 2/QĐ-UBND", []),
 ])
 def test_doc_relations(text, triples):
-    _, rels = find_references(["Phần I", text], "t.txt", "Hà Nam", 2024, None)
+    _, rels = find_references(["Phần I", text], "t.txt", "Hà Nam", None)
     assert [(r.subject.symbol, r.relation, r.object.symbol) for r in rels] == triples
 
 
@@ -244,7 +244,7 @@ def _key(r):
 def test_seed_mentions_and_basis(src):
     gold = _gold()["sources"][src]
     lines = (SHARED / "seeds" / src).read_text(encoding="utf-8").splitlines()
-    found, _ = find_references(lines, src, gold["province"], gold["year"], None)
+    found, _ = find_references(lines, src, gold["province"], None)
     keys = {_key(r) for r in found}
     assert keys == set(gold["mentions"])
     assert {_key(r) for r in found if r.relation == "based_on"} >= set(gold["basis"])
@@ -260,7 +260,7 @@ def test_seed_dates():
     gold = _gold()
     for src in gold["sources"]:
         lines = (SHARED / "seeds" / src).read_text(encoding="utf-8").splitlines()
-        found, _ = find_references(lines, src, gold["sources"][src]["province"], None, None)
+        found, _ = find_references(lines, src, gold["sources"][src]["province"], None)
         for r in found:
             want = gold["dates"].get(_key(r))
             if want and r.date:
@@ -271,7 +271,7 @@ def test_seed_003_implements_relation():
     path = SHARED / "seeds" / "003_2b8758fcb395133d.txt"
     if not path.exists():
         pytest.skip("../shared/seeds is absent")
-    _, rels = find_references(path.read_text(encoding="utf-8").splitlines(), path.name, "Quảng Nam", 2024, None)
+    _, rels = find_references(path.read_text(encoding="utf-8").splitlines(), path.name, "Quảng Nam", None)
     triples = {(r.subject.symbol, r.relation, r.object.symbol) for r in rels}
     assert ("1587/QĐ-UBND", "implements", "33/NQ-HĐND") in triples
     assert ("17/NQ-HĐND", "amends", "33/NQ-HĐND") in triples

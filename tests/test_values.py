@@ -51,6 +51,12 @@ def test_parse_vn_date(text, expected):
     assert parse_vn_date(text) == expected
 
 
+def test_parse_vn_date_skips_an_impossible_date():
+    # a mistyped date does not hide a valid one written after it in the same form
+    assert parse_vn_date("từ 31/11/2024 (đính chính: 30/11/2024)") == date(2024, 11, 30)
+    assert parse_deadline("31/11/2024, chậm nhất 15/12/2024") == Deadline(None, date(2024, 12, 15))
+
+
 @pytest.mark.parametrize("text, start, end", [
     ("Quý IV/2025", date(2025, 10, 1), date(2025, 12, 31)),
     ("Quý 2/2024", date(2024, 4, 1), date(2024, 6, 30)),

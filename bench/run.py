@@ -1,0 +1,466 @@
+"""Benchmark dxkg against its peers on a synthetic national corpus, side by side in one run.
+
+    python bench/run.py [--size S|M|L] [--out bench/results.md] [--install]
+
+Peers, each over the same synthetic corpus (``bench/synth.py``):
+  dxkg        ``dxkg serve`` (/sparql over HTTP), started as a subprocess
+  oxigraph    Oxigraph server (same engine as dxkg, Rust HTTP layer), loaded through kg.remote
+  virtuoso    Virtuoso Open Source, when ``virtuoso-t`` is installed, loaded through kg.remote
+  rdflib      rdflib-endpoint (FastAPI + rdflib) over an in-memory Dataset
+  pyoxigraph  in-process queries on an in-memory store: the floor, no HTTP at all
+
+Measured: median and p95 latency of the user queries (``USER_QUERIES``), row counts (the
+peers must agree), throughput and p95 under 8 concurrent clients for a bounded time, peak
+memory of each server process tree, time to load, build throughput of the seeds through
+``kg.pipeline``, SHACL validation time, and dxkg's own named queries (queries/*.rq) on the
+embedded store under a time limit. Every loop is bounded; everything listens on 127.0.0.1.
+Ratios to the peers are the headline; absolute times depend on the machine (noted).
+
+``--install`` installs the peers' Python packages (pinned in ``PEER_PACKAGES``) into the
+current environment; without it, a missing peer is reported and left out.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from the repo
+
+import pyoxigraph as ox  # noqa: E402
+import requests  # noqa: E402
+
+from bench import servers, synth  # noqa: E402
+from kg import queries  # noqa: E402
+from kg.namespaces import PREFIXES  # noqa: E402
+from kg.remote import RemoteStore, endpoints_for  # noqa: E402
+from kg.store import EmbeddedStore  # noqa: E402
+
+PEER_PACKAGES = ["rdflib-endpoint==0.6.3", "uvicorn==0.54.0"]
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+REQUEST_TIMEOUT = 120.0       # seconds for one query; slower answers count as timeouts
+QUERY_BUDGET = 60.0           # seconds of measuring per query and peer, at most
+NAMED_QUERY_LIMIT = 30.0      # seconds for one of dxkg's named queries on the embedded store
+CLIENTS = 8
+
+PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("dx", "eli", "skos", "rdfs", "schema"))
+ACCENTS = {"a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
+           "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ"}
+
+
+def accent_insensitive(folded: str) -> str:
+    """A regex matching ``folded`` (no accents) against Vietnamese text with any accents."""
+    return "".join(f"[{ACCENTS[c]}{ACCENTS[c].upper()}]" if c in ACCENTS else c for c in folded)
+
+
+@dataclass(frozen=True)
+class UserQuery:
+    name: str
+    what: str
+    heavy: bool
+    sparql: str
+
+
+def user_queries(lm: synth.Landmarks) -> list[UserQuery]:
+    """What people ask of a national graph; written to be right although the union default
+    graph repeats a shared node's triples once per document that describes it."""
+    plan_path = "(dx:partOfPlan|dx:legalBasis|eli:based_on|dx:implements)+"
+    return [
+        UserQuery("deps-up", "what a provincial app depends on, transitively", False, f"""
+SELECT DISTINCT ?other ?label WHERE {{ <{lm.app}> dx:dependsOn+ ?other . ?other skos:prefLabel ?label }}"""),
+        UserQuery("deps-down", "what depends on a province's LGSP, transitively", False, f"""
+SELECT DISTINCT ?other ?label WHERE {{ ?other dx:dependsOn+ <{lm.lgsp}> . ?other skos:prefLabel ?label }}"""),
+        UserQuery("impact-ndxp", "impact of the national platform NDXP going down", True, f"""
+SELECT DISTINCT ?other ?label ?scope WHERE {{
+  ?other dx:dependsOn+ <{lm.ndxp}> . ?other skos:prefLabel ?label ; dx:scope/skos:prefLabel ?scope }}"""),
+        UserQuery("legal-chain", "task → every document it rests on", False, f"""
+SELECT DISTINCT ?doc ?symbol WHERE {{ <{lm.task}> {plan_path} ?doc . OPTIONAL {{ ?doc dx:symbol ?symbol }} }}"""),
+        UserQuery("budget-agency", "budget per lead agency per province", True, """
+SELECT ?province ?agency (SUM(?value) AS ?total) (COUNT(?b) AS ?amounts) WHERE {
+  { SELECT DISTINCT ?b ?value ?a WHERE { ?t a dx:Task ; dx:leadAgency ?a ; dx:budget ?b . ?b schema:value ?value } }
+  { SELECT DISTINCT ?a ?agency ?province WHERE { ?a a dx:Agency ; skos:prefLabel ?agency ; dx:scope/skos:prefLabel ?province } }
+} GROUP BY ?province ?agency ORDER BY ?province DESC(?total)"""),
+        UserQuery("text-search", "accent-insensitive search: 'du lieu'", True, f"""
+SELECT DISTINCT ?s ?label WHERE {{ ?s rdfs:label ?label . FILTER(REGEX(?label, "{accent_insensitive('du lieu')}", "i")) }}"""),
+        UserQuery("symbol", f"lookup by document symbol {lm.symbol}", False, f"""
+SELECT DISTINCT ?doc ?label ?date WHERE {{ ?doc dx:symbol "{lm.symbol}" ; rdfs:label ?label . OPTIONAL {{ ?doc eli:date_document ?date }} }}"""),
+    ]
+
+
+# ---------------------------------------------------------------- peers
+@dataclass
+class Peer:
+    """Something that answers SPARQL: an HTTP endpoint (with its server) or pyoxigraph."""
+    name: str
+    url: str | None = None
+    server: servers.Server | None = None
+    store: ox.Store | None = None
+    load_seconds: float | None = None
+    note: str = ""
+
+    def ask(self, sparql: str, session: requests.Session | None = None) -> int:
+        """Run a query, read the whole answer; returns the number of rows."""
+        if self.store is not None:
+            res = self.store.query(sparql, use_default_graph_as_union=True)
+            return len(json.loads(res.serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"])
+        r = (session or requests).post(self.url, data={"query": sparql}, timeout=REQUEST_TIMEOUT,
+                                       headers={"Accept": "application/sparql-results+json"})
+        r.raise_for_status()
+        return len(r.json()["results"]["bindings"])
+
+
+@dataclass
+class Timing:
+    rows: int | None = None
+    times: list = field(default_factory=list)
+    error: str = ""
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.times, 95)
+
+
+def percentile(xs: list, p: float) -> float:
+    s = sorted(xs)
+    return s[min(len(s) - 1, max(0, round(p / 100 * len(s) + 0.5) - 1))]
+
+
+def measure(peer: Peer, q: UserQuery, runs: int) -> Timing:
+    """One warm-up, then up to ``runs`` timed runs within ``QUERY_BUDGET`` seconds."""
+    t = Timing()
+    session = requests.Session()
+    try:
+        t.rows = peer.ask(PROLOGUE + q.sparql, session)
+        spent = 0.0
+        while len(t.times) < runs and spent < QUERY_BUDGET:
+            t0 = time.perf_counter()
+            peer.ask(PROLOGUE + q.sparql, session)
+            t.times.append(time.perf_counter() - t0)
+            spent += t.times[-1]
+    except requests.Timeout:
+        t.error = f"timeout (>{REQUEST_TIMEOUT:.0f} s)"
+    except (requests.RequestException, OSError, ValueError) as e:
+        t.error = f"error: {str(e)[:80]}"
+    finally:
+        session.close()
+    return t
+
+
+def concurrent_load(peer: Peer, light: list[UserQuery], seconds: float) -> dict:
+    """``CLIENTS`` threads asking light queries in turn for ``seconds``: requests/s and p95."""
+    deadline = time.monotonic() + seconds
+    times: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def client(k: int) -> None:
+        session = requests.Session()
+        i = k
+        while time.monotonic() < deadline:
+            q = light[i % len(light)]
+            i += 1
+            t0 = time.perf_counter()
+            try:
+                peer.ask(PROLOGUE + q.sparql, session)
+            except (requests.RequestException, ValueError):
+                with lock:
+                    errors[0] += 1
+                continue
+            with lock:
+                times.append(time.perf_counter() - t0)
+        session.close()
+
+    start = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    elapsed = time.monotonic() - start
+    return {"rps": len(times) / elapsed, "p95": percentile(times, 95) if times else None,
+            "median": statistics.median(times) if times else None, "errors": errors[0]}
+
+
+# ---------------------------------------------------------------- setting up
+def ensure_peer_packages(install: bool) -> str | None:
+    """None if rdflib-endpoint can run; else why not (after installing it if asked)."""
+    if importlib.util.find_spec("rdflib_endpoint") and importlib.util.find_spec("uvicorn"):
+        return None
+    if not install:
+        return f"rdflib-endpoint not installed (bench/run.py --install, or pip install {' '.join(PEER_PACKAGES)})"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
+    return None
+
+
+def build_dxkg_store(folder: Path, n_p: int, n_y: int) -> float:
+    t0 = time.perf_counter()
+    store = EmbeddedStore(folder)
+    synth.load_into(store, n_p, n_y)
+    store.close()
+    return time.perf_counter() - t0
+
+
+def load_remote(server: servers.Server, n_p: int, n_y: int) -> float:
+    """Load the corpus graph by graph through kg.remote (Graph Store Protocol)."""
+    auth = requests.auth.HTTPDigestAuth(*server.credentials) if server.credentials else None
+    store = RemoteStore(endpoints_for(server.url, server.flavour, authenticated=auth is not None),
+                        flavour=server.flavour, auth=auth)
+    t0 = time.perf_counter()
+    synth.load_into(store, n_p, n_y)
+    store.close()
+    return time.perf_counter() - t0
+
+
+def start_peers(work: Path, nq: Path, n_p: int, n_y: int, install: bool, log) -> tuple[list[Peer], list[str]]:
+    peers, notes = [], []
+    store_dir = work / "dxkg-store"
+    t_build = build_dxkg_store(store_dir, n_p, n_y)
+    if importlib.util.find_spec("server.wsgi"):
+        try:
+            srv = servers.start_dxkg(store_dir)
+            peers.append(Peer("dxkg", f"{srv.url}/sparql", srv, load_seconds=t_build))
+        except servers.ServerError as e:
+            notes.append(f"dxkg serve did not start: {str(e).splitlines()[0]}")
+    else:
+        notes.append("dxkg serve is not available yet (server/wsgi.py missing): not measured")
+    log("dxkg ready")
+    srv = servers.start_oxigraph()
+    peers.append(Peer("oxigraph", f"{srv.url}/query", srv, load_seconds=load_remote(srv, n_p, n_y)))
+    log("oxigraph ready")
+    reason = servers.virtuoso_missing()
+    if reason:
+        notes.append(f"Virtuoso not measured: {reason}")
+    else:
+        srv = servers.start_virtuoso()
+        peers.append(Peer("virtuoso", f"{srv.url}/sparql", srv, load_seconds=load_remote(srv, n_p, n_y)))
+        log("virtuoso ready")
+    reason = ensure_peer_packages(install)
+    if reason:
+        notes.append(f"rdflib-endpoint not measured: {reason}")
+    else:
+        t0 = time.perf_counter()
+        try:
+            srv = servers.start_rdflib_endpoint(nq)
+            peers.append(Peer("rdflib", f"{srv.url}/", srv, load_seconds=time.perf_counter() - t0))
+        except servers.ServerError as e:
+            notes.append(f"rdflib-endpoint did not start: {str(e).splitlines()[0]}")
+        log("rdflib-endpoint ready")
+    mem = ox.Store()
+    t0 = time.perf_counter()
+    mem.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    peers.append(Peer("pyoxigraph", store=mem, load_seconds=time.perf_counter() - t0,
+                      note="in-process, no HTTP"))
+    return peers, notes
+
+
+# ---------------------------------------------------------------- dxkg's own numbers
+def seeds_build_and_validate(runs: int = 3) -> dict:
+    """Build throughput of the seeds through kg.pipeline, and SHACL validation time."""
+    from kg.pipeline import build_store
+    files = sorted(SEEDS.glob("*.txt"))
+    out: dict = {"documents": len(files)}
+    times = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            build_store([str(f) for f in files], Path(tmp) / "store", validate=False, report=lambda _m: None)
+            times.append(time.perf_counter() - t0)
+        store = EmbeddedStore(Path(tmp) / "store", read_only=True)
+        out.update(build=statistics.median(times), quads=len(store))
+        try:
+            from kg.validate import validate_store
+        except ImportError:
+            out["validate"] = None
+            return out
+        vtimes = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            validate_store(store)
+            vtimes.append(time.perf_counter() - t0)
+        out["validate"] = statistics.median(vtimes)
+    return out
+
+
+NAMED_QUERY_SCRIPT = """
+import sys, time
+from kg.store import EmbeddedStore
+store = EmbeddedStore(sys.argv[1], read_only=True)
+sparql = sys.stdin.read()
+t0 = time.perf_counter()
+rows = len(store.select(sparql)["results"]["bindings"])
+print(rows, time.perf_counter() - t0)
+"""
+
+
+def named_queries(store_dir: Path, lm: synth.Landmarks) -> list[tuple[str, str]]:
+    """dxkg's named queries on the embedded store, each in a subprocess killed after the limit
+    (pyoxigraph cannot stop a query itself)."""
+    cases = [("system-dependencies", {"system": lm.app}), ("system-dependencies", {"system": lm.ndxp, "direction": "down"}),
+             ("legal-basis-trace", {"task": lm.task})]
+    cases += [(name, {}) for name in queries.load_all() if name not in ("legal-basis-trace",)]
+    out = []
+    for name, params in cases:
+        label = name + (" (" + ", ".join(f"{k}=…{str(v)[-18:]}" for k, v in params.items()) + ")" if params else "")
+        try:
+            p = subprocess.run([sys.executable, "-c", NAMED_QUERY_SCRIPT, str(store_dir)],
+                               input=queries.get(name).bind(params), capture_output=True, text=True,
+                               timeout=NAMED_QUERY_LIMIT, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+            rows, secs = p.stdout.split() if p.returncode == 0 else ("error", "nan")
+            out.append((label, f"{rows} rows, {float(secs) * 1000:.0f} ms" if rows != "error" else p.stderr[-120:]))
+        except subprocess.TimeoutExpired:
+            out.append((label, f"timeout (>{NAMED_QUERY_LIMIT:.0f} s)"))
+    return out
+
+
+# ---------------------------------------------------------------- report
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")), "0")
+    return (f"{os.cpu_count()} CPUs ({cpu}), {int(mem) // 1024 // 1024} GB RAM, Python {platform.python_version()}, "
+            f"pyoxigraph {ox.__version__}")
+
+
+def ms(x: float | None) -> str:
+    return "–" if x is None else f"{x * 1000:.1f}"
+
+
+def ratio(a: Timing | None, b: Timing | None) -> str:
+    if not a or not b or not a.times or not b.times:
+        return "–"
+    return f"{a.median / b.median:.2f}×"
+
+
+def report(size: str, corpus: dict, peers: list[Peer], qs: list[UserQuery], timings: dict, load: dict,
+           seeds: dict, named: list, notes: list[str]) -> str:
+    names = [p.name for p in peers]
+    lines = [f"# dxkg benchmark — size {size}", "",
+             f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
+             f"Corpus (bench/synth.py): {corpus['provinces']} provinces × {corpus['years']} years, "
+             f"{corpus['graphs']} named graphs, {corpus['quads']:,} quads.", ""]
+    lines += ["## User queries: median / p95 latency (ms), rows", "",
+              "| query | " + " | ".join(names) + " | dxkg ÷ oxigraph | rdflib ÷ dxkg |",
+              "|---|" + "---|" * (len(names) + 2)]
+    for q in qs:
+        cells = []
+        for p in peers:
+            t = timings[p.name][q.name]
+            cells.append(t.error or f"{ms(t.median)} / {ms(t.p95)} ({t.rows})")
+        row = timings.get("dxkg", {}).get(q.name)
+        lines.append(f"| {q.name}{' (heavy)' if q.heavy else ''} | " + " | ".join(cells) +
+                     f" | {ratio(row, timings['oxigraph'][q.name])} | "
+                     f"{ratio(timings.get('rdflib', {}).get(q.name), row)} |")
+    lines += ["", "Queries: " + "; ".join(f"**{q.name}**: {q.what}" for q in qs) + ".", ""]
+    lines += [f"## {CLIENTS} concurrent clients, light queries", "",
+              "| server | requests/s | median ms | p95 ms | errors | peak RSS (MB) | load (s) |", "|---|---|---|---|---|---|---|"]
+    for p in peers:
+        lo = load.get(p.name)
+        rss = f"{p.server.peak_rss() / 1e6:.0f}" if p.server else "–"
+        if lo:
+            lines.append(f"| {p.name} | {lo['rps']:.1f} | {ms(lo['median'])} | {ms(lo['p95'])} | {lo['errors']} | {rss} | {p.load_seconds:.1f} |")
+        else:
+            lines.append(f"| {p.name} | – | – | – | – | {rss} | {p.load_seconds:.1f} |")
+    lines += ["", "Load: dxkg = synth quads into the embedded store; oxigraph/virtuoso = through kg.remote "
+              "(Graph Store Protocol, one graph per request); rdflib = parse the N-Quads at start-up; "
+              "pyoxigraph = bulk load. Peak RSS: sum over the server's process tree (/proc VmHWM).", ""]
+    validation = "–" if seeds["validate"] is None else f"{seeds['validate']:.2f}"
+    lines += ["## dxkg build and validation (the five seeds)", "",
+              "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |", "|---|---|---|---|---|---|",
+              f"| {seeds['documents']} | {seeds['quads']:,} | {seeds['build']:.2f} | {seeds['documents'] / seeds['build']:.1f} | "
+              f"{seeds['quads'] / seeds['build']:,.0f} | {validation} |", ""]
+    lines += [f"## dxkg named queries (queries/*.rq) on the embedded store, limit {NAMED_QUERY_LIMIT:.0f} s", "",
+              "| query | result |", "|---|---|"] + [f"| {n} | {r} |" for n, r in named] + [""]
+    lines += ["## Goals (reported, not asserted)", ""] + goals(size, timings, load, peers, seeds, qs) + [""]
+    if notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
+    return "\n".join(lines)
+
+
+def goals(size, timings, load, peers, seeds, qs) -> list[str]:
+    out = []
+    dx, ox_ = timings.get("dxkg"), timings.get("oxigraph")
+    if dx:
+        slower = [q.name for q in qs if dx[q.name].times and ox_[q.name].times and dx[q.name].median > ox_[q.name].median]
+        out.append(f"- dxkg /sparql ≤ Oxigraph server on each user query: {'yes' if not slower else 'no: ' + ', '.join(slower)}")
+        if "rdflib" in timings:
+            heavy = [f"{q.name} {ratio(timings['rdflib'][q.name], dx[q.name])}" for q in qs if q.heavy]
+            out.append(f"- ≥10× faster than rdflib-endpoint on heavy queries: {', '.join(heavy)}")
+        lo = load.get("dxkg")
+        if lo and lo["p95"] is not None:
+            out.append(f"- p95 of light queries with {CLIENTS} clients < 50 ms: {ms(lo['p95'])} ms")
+        rss = next(p.server.peak_rss() for p in peers if p.name == "dxkg")
+        out.append(f"- peak dxkg server memory < 1 GB (goal at size L): {rss / 1e6:.0f} MB at size {size}")
+    else:
+        out.append("- dxkg /sparql: not measured (server not available)")
+    out.append(f"- build of the seeds < 3 s: {seeds['build']:.2f} s")
+    if seeds["validate"] is not None:
+        out.append(f"- validation of the seeds < 5 s: {seeds['validate']:.2f} s")
+    return out
+
+
+# ---------------------------------------------------------------- main
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size", default="S", choices=sorted(synth.SIZES))
+    ap.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    ap.add_argument("--runs", type=int, default=20, help="timed runs per light query (heavy: a quarter)")
+    ap.add_argument("--load-seconds", type=float, default=10.0, help="duration of the concurrent-load test per server")
+    ap.add_argument("--install", action="store_true", help=f"pip install {' '.join(PEER_PACKAGES)} if missing")
+    args = ap.parse_args(argv)
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    n_p, n_y = synth.SIZES[args.size]
+    lm = synth.landmarks(n_y)
+    qs = user_queries(lm)
+    with tempfile.TemporaryDirectory(prefix="dxkg-bench-") as tmp:
+        work = Path(tmp)
+        nq = work / "corpus.nq"
+        graphs, quads = synth.write_nquads(nq, n_p, n_y)
+        corpus = {"provinces": n_p, "years": n_y, "graphs": graphs, "quads": quads}
+        log(f"corpus: {graphs} graphs, {quads} quads")
+        peers, notes = start_peers(work, nq, n_p, n_y, args.install, log)
+        try:
+            timings = {}
+            for p in peers:
+                timings[p.name] = {q.name: measure(p, q, args.runs if not q.heavy else max(3, args.runs // 4)) for q in qs}
+                log(f"{p.name}: queries measured")
+            counts = {q.name: {p.name: timings[p.name][q.name].rows for p in peers} for q in qs}
+            for qn, c in counts.items():
+                if len({v for v in c.values() if v is not None}) > 1:
+                    notes.append(f"row counts differ on {qn}: {c}")
+            light = [q for q in qs if not q.heavy]
+            load = {p.name: concurrent_load(p, light, args.load_seconds) for p in peers if p.server}
+            log("concurrent load measured")
+            named = named_queries(work / "dxkg-store", lm)
+            log("named queries measured")
+            seeds = seeds_build_and_validate()
+            log("seeds build and validation measured")
+            text = report(args.size, corpus, peers, qs, timings, load, seeds, named, notes)
+        finally:
+            for p in peers:
+                if p.server:
+                    p.server.stop()
+    Path(args.out).write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
