@@ -7,7 +7,8 @@ Peers, each over the same synthetic corpus (``bench/synth.py``):
   oxigraph    Oxigraph server (same engine as dxkg, Rust HTTP layer), loaded through kg.remote
   virtuoso    Virtuoso Open Source, when ``virtuoso-t`` is installed, loaded through kg.remote
   rdflib      rdflib-endpoint (FastAPI + rdflib) over an in-memory Dataset
-  pyoxigraph  in-process queries on an in-memory store: the floor, no HTTP at all
+  pyoxigraph  pyoxigraph on an in-memory store in a child process: the floor, no HTTP at all
+              (a child, so that a query over the time limit can be stopped)
 
 Measured: median and p95 latency of the user queries (``USER_QUERIES``), row counts (the
 peers must agree), throughput and p95 under 8 concurrent clients for a bounded time, peak
@@ -24,8 +25,10 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import multiprocessing
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -98,24 +101,73 @@ SELECT DISTINCT ?doc ?label ?date WHERE {{ ?doc dx:symbol "{lm.symbol}" ; rdfs:l
 
 
 # ---------------------------------------------------------------- peers
+class PeerError(RuntimeError):
+    """A peer refused or failed a query (its answer's status and first words)."""
+
+
+def _floor_worker(nq: str, conn) -> None:
+    """Child process: load the corpus into pyoxigraph, then answer queries with row counts."""
+    store = ox.Store()
+    store.bulk_load(path=nq, format=ox.RdfFormat.N_QUADS)
+    conn.send("ready")
+    for sparql in iter(conn.recv, None):
+        res = store.query(sparql, use_default_graph_as_union=True)
+        conn.send(len(json.loads(res.serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"]))
+
+
+class Floor:
+    """pyoxigraph without HTTP, in a child process that is killed (and restarted) when a
+    query runs over ``REQUEST_TIMEOUT``: pyoxigraph cannot stop a query itself."""
+
+    def __init__(self, nq: Path):
+        self.nq = nq
+        self._start()
+
+    def _start(self) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_floor_worker, args=(str(self.nq), child), daemon=True)
+        self.proc.start()
+        if not self.conn.poll(servers.START_TIMEOUT * 5):
+            self.stop()
+            raise PeerError("pyoxigraph child did not load the corpus in time")
+        self.conn.recv()
+
+    def ask(self, sparql: str) -> int:
+        self.conn.send(sparql)
+        if not self.conn.poll(REQUEST_TIMEOUT):
+            self.stop()
+            self._start()
+            raise requests.Timeout()
+        return self.conn.recv()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join(15)
+
+
 @dataclass
 class Peer:
     """Something that answers SPARQL: an HTTP endpoint (with its server) or pyoxigraph."""
     name: str
     url: str | None = None
     server: servers.Server | None = None
-    store: ox.Store | None = None
+    floor: Floor | None = None
     load_seconds: float | None = None
-    note: str = ""
 
-    def ask(self, sparql: str, session: requests.Session | None = None) -> int:
+    def stop(self) -> None:
+        for part in (self.server, self.floor):
+            if part:
+                part.stop()
+
+    def ask(self, sparql: str, session: requests.Session) -> int:
         """Run a query, read the whole answer; returns the number of rows."""
-        if self.store is not None:
-            res = self.store.query(sparql, use_default_graph_as_union=True)
-            return len(json.loads(res.serialize(format=ox.QueryResultsFormat.JSON))["results"]["bindings"])
-        r = (session or requests).post(self.url, data={"query": sparql}, timeout=REQUEST_TIMEOUT,
+        if self.floor is not None:
+            return self.floor.ask(sparql)
+        r = session.post(self.url, data={"query": sparql}, timeout=REQUEST_TIMEOUT,
                                        headers={"Accept": "application/sparql-results+json"})
-        r.raise_for_status()
+        if r.status_code >= 400:
+            raise PeerError(f"HTTP {r.status_code}: {' '.join(r.text.split())[:90]}")
         return len(r.json()["results"]["bindings"])
 
 
@@ -153,8 +205,8 @@ def measure(peer: Peer, q: UserQuery, runs: int) -> Timing:
             spent += t.times[-1]
     except requests.Timeout:
         t.error = f"timeout (>{REQUEST_TIMEOUT:.0f} s)"
-    except (requests.RequestException, OSError, ValueError) as e:
-        t.error = f"error: {str(e)[:80]}"
+    except (requests.RequestException, PeerError, OSError, ValueError) as e:
+        t.error = f"error: {str(e)[:110]}"
     finally:
         session.close()
     return t
@@ -176,7 +228,7 @@ def concurrent_load(peer: Peer, light: list[UserQuery], seconds: float) -> dict:
             t0 = time.perf_counter()
             try:
                 peer.ask(PROLOGUE + q.sparql, session)
-            except (requests.RequestException, ValueError):
+            except (requests.RequestException, PeerError, ValueError):
                 with lock:
                     errors[0] += 1
                 continue
@@ -225,46 +277,58 @@ def load_remote(server: servers.Server, n_p: int, n_y: int) -> float:
     return time.perf_counter() - t0
 
 
-def start_peers(work: Path, nq: Path, n_p: int, n_y: int, install: bool, log) -> tuple[list[Peer], list[str]]:
-    peers, notes = [], []
-    store_dir = work / "dxkg-store"
-    t_build = build_dxkg_store(store_dir, n_p, n_y)
-    if importlib.util.find_spec("server.wsgi"):
+def start_peers(peers: list[Peer], dxkg_store: tuple[Path, float], nq: Path, n_p: int, n_y: int,
+                install: bool, skip: set, log) -> list[str]:
+    """Start every peer not skipped, appending to ``peers`` as they come up (so that the
+    caller stops those already running if a later one fails); returns notes on the others."""
+    notes = [f"{name} skipped (--skip)" for name in sorted(skip)]
+    starters = [("dxkg", lambda: dxkg_peer(*dxkg_store)), ("oxigraph", lambda: oxigraph_peer(n_p, n_y)),
+                ("virtuoso", lambda: virtuoso_peer(n_p, n_y)), ("rdflib", lambda: rdflib_peer(nq, install)),
+                ("pyoxigraph", lambda: pyoxigraph_peer(nq))]
+    for name, start in starters:
+        if name in skip:
+            continue
         try:
-            srv = servers.start_dxkg(store_dir)
-            peers.append(Peer("dxkg", f"{srv.url}/sparql", srv, load_seconds=t_build))
-        except servers.ServerError as e:
-            notes.append(f"dxkg serve did not start: {str(e).splitlines()[0]}")
-    else:
-        notes.append("dxkg serve is not available yet (server/wsgi.py missing): not measured")
-    log("dxkg ready")
+            peers.append(start())
+            log(f"{name} ready")
+        except (servers.ServerError, PeerError) as e:
+            notes.append(f"{name} not measured: {str(e).splitlines()[0]}")
+    return notes
+
+
+def dxkg_peer(store_dir: Path, t_build: float) -> Peer:
+    if not importlib.util.find_spec("server.wsgi"):
+        raise PeerError("dxkg serve is not available yet (server/wsgi.py missing)")
+    srv = servers.start_dxkg(store_dir)
+    return Peer("dxkg", f"{srv.url}/sparql", srv, load_seconds=t_build)
+
+
+def oxigraph_peer(n_p: int, n_y: int) -> Peer:
     srv = servers.start_oxigraph()
-    peers.append(Peer("oxigraph", f"{srv.url}/query", srv, load_seconds=load_remote(srv, n_p, n_y)))
-    log("oxigraph ready")
+    return Peer("oxigraph", f"{srv.url}/query", srv, load_seconds=load_remote(srv, n_p, n_y))
+
+
+def virtuoso_peer(n_p: int, n_y: int) -> Peer:
     reason = servers.virtuoso_missing()
     if reason:
-        notes.append(f"Virtuoso not measured: {reason}")
-    else:
-        srv = servers.start_virtuoso()
-        peers.append(Peer("virtuoso", f"{srv.url}/sparql", srv, load_seconds=load_remote(srv, n_p, n_y)))
-        log("virtuoso ready")
+        raise PeerError(reason)
+    srv = servers.start_virtuoso()
+    return Peer("virtuoso", f"{srv.url}/sparql", srv, load_seconds=load_remote(srv, n_p, n_y))
+
+
+def rdflib_peer(nq: Path, install: bool) -> Peer:
     reason = ensure_peer_packages(install)
     if reason:
-        notes.append(f"rdflib-endpoint not measured: {reason}")
-    else:
-        t0 = time.perf_counter()
-        try:
-            srv = servers.start_rdflib_endpoint(nq)
-            peers.append(Peer("rdflib", f"{srv.url}/", srv, load_seconds=time.perf_counter() - t0))
-        except servers.ServerError as e:
-            notes.append(f"rdflib-endpoint did not start: {str(e).splitlines()[0]}")
-        log("rdflib-endpoint ready")
-    mem = ox.Store()
+        raise PeerError(reason)
     t0 = time.perf_counter()
-    mem.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
-    peers.append(Peer("pyoxigraph", store=mem, load_seconds=time.perf_counter() - t0,
-                      note="in-process, no HTTP"))
-    return peers, notes
+    srv = servers.start_rdflib_endpoint(nq)
+    return Peer("rdflib", f"{srv.url}/", srv, load_seconds=time.perf_counter() - t0)
+
+
+def pyoxigraph_peer(nq: Path) -> Peer:
+    t0 = time.perf_counter()
+    floor = Floor(nq)
+    return Peer("pyoxigraph", floor=floor, load_seconds=time.perf_counter() - t0)
 
 
 # ---------------------------------------------------------------- dxkg's own numbers
@@ -363,7 +427,7 @@ def report(size: str, corpus: dict, peers: list[Peer], qs: list[UserQuery], timi
             cells.append(t.error or f"{ms(t.median)} / {ms(t.p95)} ({t.rows})")
         row = timings.get("dxkg", {}).get(q.name)
         lines.append(f"| {q.name}{' (heavy)' if q.heavy else ''} | " + " | ".join(cells) +
-                     f" | {ratio(row, timings['oxigraph'][q.name])} | "
+                     f" | {ratio(row, timings.get('oxigraph', {}).get(q.name))} | "
                      f"{ratio(timings.get('rdflib', {}).get(q.name), row)} |")
     lines += ["", "Queries: " + "; ".join(f"**{q.name}**: {q.what}" for q in qs) + ".", ""]
     lines += [f"## {CLIENTS} concurrent clients, light queries", "",
@@ -377,7 +441,7 @@ def report(size: str, corpus: dict, peers: list[Peer], qs: list[UserQuery], timi
             lines.append(f"| {p.name} | – | – | – | – | {rss} | {p.load_seconds:.1f} |")
     lines += ["", "Load: dxkg = synth quads into the embedded store; oxigraph/virtuoso = through kg.remote "
               "(Graph Store Protocol, one graph per request); rdflib = parse the N-Quads at start-up; "
-              "pyoxigraph = bulk load. Peak RSS: sum over the server's process tree (/proc VmHWM).", ""]
+              "pyoxigraph = bulk load in a child process. Peak RSS: sum over the server's process tree (/proc VmHWM).", ""]
     validation = "–" if seeds["validate"] is None else f"{seeds['validate']:.2f}"
     lines += ["## dxkg build and validation (the five seeds)", "",
               "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |", "|---|---|---|---|---|---|",
@@ -394,7 +458,7 @@ def report(size: str, corpus: dict, peers: list[Peer], qs: list[UserQuery], timi
 def goals(size, timings, load, peers, seeds, qs) -> list[str]:
     out = []
     dx, ox_ = timings.get("dxkg"), timings.get("oxigraph")
-    if dx:
+    if dx and ox_:
         slower = [q.name for q in qs if dx[q.name].times and ox_[q.name].times and dx[q.name].median > ox_[q.name].median]
         out.append(f"- dxkg /sparql ≤ Oxigraph server on each user query: {'yes' if not slower else 'no: ' + ', '.join(slower)}")
         if "rdflib" in timings:
@@ -420,12 +484,14 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
     ap.add_argument("--runs", type=int, default=20, help="timed runs per light query (heavy: a quarter)")
     ap.add_argument("--load-seconds", type=float, default=10.0, help="duration of the concurrent-load test per server")
+    ap.add_argument("--skip", default="", help="peers to leave out, comma-separated (virtuoso, rdflib)")
     ap.add_argument("--install", action="store_true", help=f"pip install {' '.join(PEER_PACKAGES)} if missing")
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))    # stop the servers on the way out
     n_p, n_y = synth.SIZES[args.size]
     lm = synth.landmarks(n_y)
     qs = user_queries(lm)
@@ -434,9 +500,13 @@ def main(argv=None) -> int:
         nq = work / "corpus.nq"
         graphs, quads = synth.write_nquads(nq, n_p, n_y)
         corpus = {"provinces": n_p, "years": n_y, "graphs": graphs, "quads": quads}
+        store_dir = work / "dxkg-store"
+        dxkg_store = (store_dir, build_dxkg_store(store_dir, n_p, n_y))
         log(f"corpus: {graphs} graphs, {quads} quads")
-        peers, notes = start_peers(work, nq, n_p, n_y, args.install, log)
+        peers: list[Peer] = []
         try:
+            notes = start_peers(peers, dxkg_store, nq, n_p, n_y, args.install,
+                                {x for x in args.skip.split(",") if x}, log)
             timings = {}
             for p in peers:
                 timings[p.name] = {q.name: measure(p, q, args.runs if not q.heavy else max(3, args.runs // 4)) for q in qs}
@@ -448,15 +518,14 @@ def main(argv=None) -> int:
             light = [q for q in qs if not q.heavy]
             load = {p.name: concurrent_load(p, light, args.load_seconds) for p in peers if p.server}
             log("concurrent load measured")
-            named = named_queries(work / "dxkg-store", lm)
+            named = named_queries(store_dir, lm)
             log("named queries measured")
             seeds = seeds_build_and_validate()
             log("seeds build and validation measured")
             text = report(args.size, corpus, peers, qs, timings, load, seeds, named, notes)
         finally:
             for p in peers:
-                if p.server:
-                    p.server.stop()
+                p.stop()
     Path(args.out).write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -39,11 +39,6 @@ class Server:
     log: Path
     credentials: tuple[str, str] | None = None
     owns_workdir: bool = True
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def pid(self) -> int:
-        return self.proc.pid
 
     def peak_rss(self) -> int:
         """Sum of the peak resident memory (bytes) of the server process and its children."""
@@ -65,12 +60,6 @@ class Server:
         """Kill the server at once (to test what a crash leaves behind); the folder stays."""
         _signal_group(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=15)
-
-    def __enter__(self) -> "Server":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 def free_port() -> int:

@@ -475,12 +475,6 @@ def generate(n_provinces: int, n_years: int) -> Iterator[tuple[str, list[ox.Quad
             yield w.w.graph.value, w.quads()
 
 
-def size_of(name: str) -> tuple[int, int]:
-    if name not in SIZES:
-        raise SystemExit(f"unknown size {name!r}: one of {', '.join(SIZES)}")
-    return SIZES[name]
-
-
 @dataclass(frozen=True)
 class Landmarks:
     """Things the benchmark asks about, present at every size."""
@@ -530,7 +524,7 @@ def main(argv=None) -> int:
     ap.add_argument("--out", help="N-Quads file to write")
     ap.add_argument("--store", help="embedded store folder to load into")
     args = ap.parse_args(argv)
-    n_p, n_y = size_of(args.size)
+    n_p, n_y = SIZES[args.size]
     n_p, n_y = args.provinces or n_p, args.years or n_y
     if args.out:
         graphs, quads = write_nquads(args.out, n_p, n_y)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg.build_rows import RowsMixin
 from kg.build_systems import SystemsMixin
-from kg.namespaces import DX, ID, ONTOLOGY_GRAPH
+from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from kg.paths import ONTOLOGY_DIR
 from kg.places import AGENCY_MERGER_DATE, MERGERS_2025, PROVINCE_MERGER_ACT, PROVINCE_MERGER_DATE, all_provinces
 from kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
@@ -60,10 +60,18 @@ class BuildResult:
 
 
 class Builder(RowsMixin, SystemsMixin):
-    """Turns parsed documents into graphs; call ``build(docs)`` once with all of them."""
+    """Turns parsed documents into graphs; call ``build(docs)`` once with all of them.
+
+    Things several documents talk about (legal documents, agencies, systems, provinces) are
+    described once, in the shared graph; each document's graph holds what that document
+    states (its structure, rows, citations, links) and points at them. So the union default
+    graph has no copies of the same description — copies multiply in every join and made
+    queries over national-size graphs hundreds of times slower.
+    """
 
     def __init__(self):
         self.resolver = Resolver()
+        self.shared = GraphWriter(SHARED_GRAPH)
 
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
@@ -75,11 +83,13 @@ class Builder(RowsMixin, SystemsMixin):
             if own:
                 self.resolver.add(own)
         result = BuildResult(documents=docs)
-        result.graphs[ONTOLOGY_GRAPH] = self.shared_graph()
+        result.graphs[ONTOLOGY_GRAPH] = self.ontology_graph()
+        self.reorganisation()
         for doc in docs:
             w = GraphWriter(iris.graph(Path(doc.file).stem))
             self.document(w, doc)
             result.graphs[w.graph.value] = w.quads
+        result.graphs[SHARED_GRAPH] = list(dict.fromkeys(self.shared.quads))
         return result
 
     @staticmethod
@@ -103,21 +113,26 @@ class Builder(RowsMixin, SystemsMixin):
                         span=h.span or Span(doc.file, 1, 1), date=h.date, issuer_name=h.issuer)
 
     # ------------------------------------------------------------------ shared
-    def shared_graph(self) -> list[ox.Quad]:
-        """Ontology, code lists, provinces and the 2025 reorganisation."""
-        w = GraphWriter(ONTOLOGY_GRAPH)
+    @staticmethod
+    def ontology_graph() -> list[ox.Quad]:
+        """The ontology and its code lists (the shapes are not data)."""
         store = ox.Store()
         for ttl in sorted(ONTOLOGY_DIR.glob("*.ttl")):
             if ttl.name != "shapes.ttl":
                 store.load(path=str(ttl), format=ox.RdfFormat.TURTLE)
-        w.quads.extend(ox.Quad(q.subject, q.predicate, q.object, w.graph) for q in store)
+        graph = ox.NamedNode(ONTOLOGY_GRAPH)
+        return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in store]
+
+    def reorganisation(self) -> None:
+        """The nation, the provinces and the 2025 mergers, as dated facts."""
+        w = self.shared
         nation = iris.place(None)
         w.typed(nation, DX + "Nation")
         w.add(nation, SKOS + "prefLabel", vi(iris.NATION))
         w.label(nation, iris.NATION)
         for p in all_provinces():
-            self.place(w, p)
-        act = self.legal_doc(w, MERGER_ACT)
+            self.place(p)
+        act = self.legal_doc(MERGER_ACT)
         for result, parts in MERGERS_2025.items():
             if len(parts) == 1 and parts[0] == result:
                 continue
@@ -131,9 +146,9 @@ class Builder(RowsMixin, SystemsMixin):
                 w.add(ev, DX + "originalUnit", iris.place(part))
                 if part != result:
                     w.value(iris.place(part), DX + "validUntil", date(2025, 6, 30))
-        return w.quads
 
-    def place(self, w: GraphWriter, province: str | None) -> str:
+    def place(self, province: str | None) -> str:
+        w = self.shared
         iri = iris.place(province)
         if province:
             w.typed(iri, DX + "Province")
@@ -166,8 +181,8 @@ class Builder(RowsMixin, SystemsMixin):
         w.value(src, DX + "issuerName", h.issuer)
         issuer = canonical_agency(h.issuer) if h.issuer else issuer_of_code(own and own.issuer_code)
         if issuer:
-            w.add(src, ELI + "passed_by", self.agency(w, issuer, h.province))
-        scope = self.place(w, h.province)
+            w.add(src, ELI + "passed_by", self.agency(issuer, h.province))
+        scope = self.place(h.province)
         w.add(src, DX + "scope", scope)
         w.add(src, ELI + "jurisdiction", scope)
         if h.span:
@@ -203,7 +218,8 @@ class Builder(RowsMixin, SystemsMixin):
         return iri
 
     # ------------------------------------------------------------------ legal documents
-    def legal_doc(self, w: GraphWriter, ref: LegalRef) -> str:
+    def legal_doc(self, ref: LegalRef) -> str:
+        w = self.shared
         n = self.resolver.node(ref)
         iri = n.iri
         w.typed(iri, DX + "LegalDocument", ELI + "LegalResource")
@@ -223,11 +239,11 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(iri, DX + "subject", n.subjects[0])
         for name_ in sorted(n.issuer_names):
             w.value(iri, DX + "issuerName", name_)
-            w.add(iri, ELI + "passed_by", self.agency(w, canonical_agency(name_), n.province))
+            w.add(iri, ELI + "passed_by", self.agency(canonical_agency(name_), n.province))
         by_code = None if n.issuer_names else issuer_of_code(n.issuer_code)
         if by_code:   # the text names no issuer: the symbol's issuer part says who it is
-            w.add(iri, ELI + "passed_by", self.agency(w, by_code, n.province))
-        scope = self.place(w, None if n.national else n.province)
+            w.add(iri, ELI + "passed_by", self.agency(by_code, n.province))
+        scope = self.place(None if n.national else n.province)
         w.add(iri, DX + "scope", scope)
         w.add(iri, ELI + "jurisdiction", scope)
         if ref.written != n.symbol:
@@ -237,7 +253,7 @@ class Builder(RowsMixin, SystemsMixin):
     def citations(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         stem = slug(Path(doc.file).stem, 120)
         for k, ref in enumerate(doc.refs):
-            target = self.legal_doc(w, ref)
+            target = self.legal_doc(ref)
             if target == src:
                 continue
             rel = RELATIONS.get(ref.relation, RELATIONS["cites"])
@@ -245,7 +261,7 @@ class Builder(RowsMixin, SystemsMixin):
             w.add(src, RELATIONS["cites"], target)
             self.citation_node(w, f"{ID}citation/{stem}/{k}", src, rel, target, ref, src)
         for k, r in enumerate(doc.doc_relations):
-            a, b = self.legal_doc(w, r.subject), self.legal_doc(w, r.object)
+            a, b = self.legal_doc(r.subject), self.legal_doc(r.object)
             if a == b:
                 continue
             rel = RELATIONS.get(r.relation, RELATIONS["cites"])
@@ -263,7 +279,8 @@ class Builder(RowsMixin, SystemsMixin):
         w.provenance(node, src, span or ref.span)
 
     # ------------------------------------------------------------------ agencies
-    def agency(self, w: GraphWriter, a: AgencyRef, province: str | None) -> str:
+    def agency(self, a: AgencyRef, province: str | None) -> str:
+        w = self.shared
         prov_ = a.province or province
         iri = iris.agency(a.kind, a.name, a.national, prov_)
         w.typed(iri, {"group": DX + "AgencyGroup", "enterprise": DX + "Enterprise"}.get(a.kind, DX + "Agency"))
@@ -275,13 +292,14 @@ class Builder(RowsMixin, SystemsMixin):
             if alias and alias != a.name:
                 w.add(iri, SKOS + "altLabel", vi(alias))
         w.add(iri, DX + "agencyKind", f"{ID}code/agency-{a.kind if a.kind in ('group', 'enterprise') else 'body'}")
-        w.add(iri, DX + "scope", self.place(w, None if a.national else prov_))
+        w.add(iri, DX + "scope", self.place(None if a.national else prov_))
         if not a.national and prov_ and fold(a.name) == "so thong tin va truyen thong":
-            self.agency_merger(w, iri, prov_)
+            self.agency_merger(iri, prov_)
         return iri
 
-    def agency_merger(self, w: GraphWriter, iri: str, province: str) -> None:
+    def agency_merger(self, iri: str, province: str) -> None:
         """Sở TT&TT merged into Sở KH&CN (2025-03-01): a dated successor, the original kept."""
+        w = self.shared
         successor = iris.agency("agency", "Sở Khoa học và Công nghệ", False, province)
         w.typed(successor, DX + "Agency", ORG + "Organization")
         w.add(successor, SKOS + "prefLabel", vi("Sở Khoa học và Công nghệ"))

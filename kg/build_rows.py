@@ -72,7 +72,7 @@ class RowsMixin:
         self.agencies_of(w, iri, DX + "leadAgency", rec.leads, province)
         self.agencies_of(w, iri, DX + "cooperatingAgency", rec.coops, province)
         for ref in rec.refs:
-            w.add(iri, DX + "legalBasis", self.legal_doc(w, ref))
+            w.add(iri, DX + "legalBasis", self.legal_doc(ref))
         return iri
 
     def task(self, w: GraphWriter, doc: ParsedDocument, src: str, t, groups: dict) -> None:
@@ -85,7 +85,7 @@ class RowsMixin:
         for b in t.budgets:
             self.budget(w, iri, b)
         for s in t.systems:
-            w.add(iri, DX + "concernsSystem", self.system(w, s, doc.header.province))
+            w.add(iri, DX + "concernsSystem", self.system(s, doc.header.province))
 
     def indicator(self, w: GraphWriter, doc: ParsedDocument, src: str, ind, groups: dict) -> None:
         iri = self.planned_row(w, "indicator", DX + "Indicator", doc, src, ind, groups)
@@ -113,7 +113,7 @@ class RowsMixin:
         w.value(iri, DX + "successfulTransactions", s.success)
         w.value(iri, DX + "failedTransactions", s.failed)
         for sys in s.systems:
-            w.add(iri, DX + "mentionsSystem", self.system(w, sys, doc.header.province))
+            w.add(iri, DX + "mentionsSystem", self.system(sys, doc.header.province))
 
     def stated_total(self, w: GraphWriter, doc: ParsedDocument, src: str, tot) -> None:
         iri = (iris.row_entity("total", Path(doc.file).stem, tot.appendix, tot.span.line)
@@ -153,7 +153,7 @@ class RowsMixin:
 
     def agencies_of(self, w: GraphWriter, subject: str, prop: str, agencies, province) -> None:
         for a in agencies:
-            w.add(subject, prop, self.agency(w, a, province))
+            w.add(subject, prop, self.agency(a, province))
 
     @staticmethod
     def deadline(w: GraphWriter, task: str, text: str | None, year: int | None) -> None:

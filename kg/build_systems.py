@@ -46,7 +46,8 @@ def dependency(link) -> str | None:
 class SystemsMixin:
     """Builder part for systems; expects ``self.place`` from the Builder."""
 
-    def system(self, w: GraphWriter, s: SystemRef, province: str | None) -> str:
+    def system(self, s: SystemRef, province: str | None) -> str:
+        w = self.shared
         prov_ = None if s.national else (s.province or province)
         iri = iris.system(s.key, s.national, prov_)
         w.typed(iri, DX + "InformationSystem")
@@ -58,14 +59,14 @@ class SystemsMixin:
             if alias and alias != label:
                 w.add(iri, SKOS + "altLabel", vi(alias))
         w.add(iri, DX + "systemCategory", category_iri(s.category))
-        w.add(iri, DX + "scope", self.place(w, prov_))
+        w.add(iri, DX + "scope", self.place(prov_))
         return iri
 
     def systems(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         stem = slug(Path(doc.file).stem, 120)
         province = doc.header.province
         for k, m in enumerate(doc.systems):
-            s = self.system(w, m.system, province)
+            s = self.system(m.system, province)
             node = f"{ID}system-mention/{stem}/{k}"
             w.typed(node, DX + "SystemMentionStatement")
             w.add(node, DX + "mentionsSystem", s)
@@ -78,7 +79,7 @@ class SystemsMixin:
 
     def system_link(self, w: GraphWriter, node: str, link, province: str | None, src: str) -> None:
         """The typed link, the dependency it implies, and a statement node with its sentence."""
-        a, b = self.system(w, link.a, province), self.system(w, link.b, province)
+        a, b = self.system(link.a, province), self.system(link.b, province)
         if a == b:
             return
         prop = DX + SYSTEM_RELATIONS.get(link.relation, "connectsTo")

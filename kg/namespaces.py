@@ -10,6 +10,7 @@ ID = BASE + "id/"
 DX = BASE + "ontology#"
 GRAPH = ID + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
+SHARED_GRAPH = GRAPH + "shared"          # documents, agencies, systems, places named by several sources
 REPORT_GRAPH = GRAPH + "validation-report"
 
 PREFIXES = {

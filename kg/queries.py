@@ -10,6 +10,8 @@ A named query is a plain SPARQL file whose leading comment lines describe it::
 Parameters are written in the query as ``$name`` (a legal SPARQL variable), so an
 unbound parameter simply matches everything; binding one replaces ``$name`` by the
 value as an IRI or a literal. This works the same on every store, local or remote.
+A line ending with ``#if $name`` is kept only when ``name`` is given: a filter that would
+otherwise cost a test per row when it has nothing to filter by.
 """
 from __future__ import annotations
 
@@ -41,11 +43,23 @@ class NamedQuery:
         if unknown:
             raise QueryError(f"query '{self.name}' has no parameter {', '.join(sorted(unknown))}; "
                              f"it takes: {', '.join(self.params) or 'none'}")
-        text = self.text
+        text = "\n".join(_conditional_lines(self.text, values))
         for name, raw in values.items():
             kind = self.params[name][0]
             text = re.sub(r"\$" + name + r"\b", lambda _m: term(raw, kind), text)
         return text
+
+
+_IF_BOUND = re.compile(r"\s*#if \$(\w+)\s*$")
+
+
+def _conditional_lines(text: str, values: dict):
+    for line in text.splitlines():
+        m = _IF_BOUND.search(line)
+        if not m:
+            yield line
+        elif m.group(1) in values:
+            yield line[:m.start()]
 
 
 def term(raw: str, kind: str) -> str:

@@ -40,7 +40,7 @@ def yasgui(name: str):
 def list_queries():
     return jsonify([{"name": q.name, "title": q.title, "description": q.description,
                      "params": {p: {"kind": k, "description": d} for p, (k, d) in q.params.items()},
-                     "text": q.text, "url": f"/api/queries/{q.name}"}
+                     "text": q.bind({}), "url": f"/api/queries/{q.name}"}
                     for q in _named().values()])
 
 

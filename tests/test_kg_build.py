@@ -167,3 +167,9 @@ def test_unknown_query_and_parameter_are_reported_by_name():
         queries.get("nope")
     with pytest.raises(queries.QueryError, match="has no parameter zzz"):
         queries.get("tasks").bind({"zzz": "1"})
+
+
+def test_a_filter_marked_if_bound_is_dropped_when_its_parameter_is_not_given():
+    q = queries.parse("q", "# param: v string — x\nSELECT ?x WHERE { ?x ?p ?o .\n  FILTER(?o = $v)  #if $v\n}\n")
+    assert "FILTER" not in q.bind({})
+    assert 'FILTER(?o = "a")' in q.bind({"v": "a"}) and "#if" not in q.bind({"v": "a"})
