@@ -30,7 +30,7 @@ from kg.build import Builder, doc_type_iri
 from kg.build_rows import pillar
 from kg.build_systems import category_iri
 from kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
-from kg.namespaces import DX, ID
+from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from loaders.text import PROVINCES_2008, slug
 
 SIZES = {"S": (1, 1), "M": (63, 1), "L": (63, 10)}
@@ -174,8 +174,9 @@ def stem(province: str, year: int) -> str:
 class PlanWriter:
     """Writes one synthetic provincial plan into its own named graph."""
 
-    def __init__(self, province: str, year: int, first_year: int):
+    def __init__(self, province: str, year: int, first_year: int, shared: GraphWriter):
         self.province, self.year, self.first_year = province, year, first_year
+        self.shared = shared      # documents, agencies, systems, places: described once, as the build does
         self.rng = random.Random(f"doc:{province}:{year}")
         self.stem = stem(province, year)
         self.file = f"{self.stem}.txt"
@@ -203,19 +204,20 @@ class PlanWriter:
         self.tasks()
         self.indicators()
         self.services()
-        return list(dict.fromkeys(self.w.quads))     # shared nodes are described once per graph
+        return list(dict.fromkeys(self.w.quads))
 
     # ---- documents
     def place(self, province: str | None) -> str:
         iri = iris.place(province)
         if province:
-            self.w.typed(iri, DX + "Province")
-            self.w.add(iri, SKOS + "prefLabel", ox.Literal(province, language="vi"))
-            self.w.label(iri, province)
+            self.shared.typed(iri, DX + "Province")
+            self.shared.add(iri, SKOS + "prefLabel", ox.Literal(province, language="vi"))
+            self.shared.label(iri, province)
         return iri
 
-    def describe(self, d: Doc) -> str:
-        w = self.w
+    def describe(self, d: Doc, w: GraphWriter | None = None) -> str:
+        """A cited document in the shared graph; the plan itself in its own graph."""
+        w = w or self.shared
         w.typed(d.iri, DX + "LegalDocument", ELI + "LegalResource")
         w.label(d.iri, f"{d.type_code} {d.symbol}")
         w.value(d.iri, DX + "symbol", d.symbol)
@@ -233,7 +235,7 @@ class PlanWriter:
 
     def source(self) -> None:
         d, w = self.doc, self.w
-        self.describe(d)
+        self.describe(d, w)
         w.typed(d.iri, DX + "SourceDocument")
         w.value(d.iri, DX + "sourceFile", self.file)
         w.value(d.iri, DX + "kind", "Kế hoạch")
@@ -286,7 +288,7 @@ class PlanWriter:
         kind = "group" if name in GROUPS else "enterprise" if name in ENTERPRISES else "agency"
         province = None if national else self.province
         iri = iris.agency(kind, name, national, province)
-        w = self.w
+        w = self.shared
         w.typed(iri, {"group": DX + "AgencyGroup", "enterprise": DX + "Enterprise"}.get(kind, DX + "Agency"))
         if kind != "group":
             w.typed(iri, ORG + "Organization")
@@ -301,7 +303,7 @@ class PlanWriter:
         name, category, national, _deps = SYSTEMS[key]
         iri = system_iri(key, self.province)
         label = name if national else f"{name} ({self.province})"
-        w = self.w
+        w = self.shared
         w.typed(iri, DX + "InformationSystem")
         w.add(iri, SKOS + "prefLabel", ox.Literal(label, language="vi"))
         w.label(iri, label)
@@ -465,14 +467,18 @@ class PlanWriter:
 
 # ---------------------------------------------------------------- corpus
 def generate(n_provinces: int, n_years: int) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """(graph IRI, quads) for the shared ontology graph, then one graph per plan."""
-    shared = Builder().shared_graph()
-    yield shared[0].graph_name.value, shared
+    """(graph IRI, quads): the ontology graph, one graph per plan, then the shared graph
+    (the nation, provinces, 2025 reorganisation, and every document, agency and system the
+    plans name — each described once, as ``kg.build.Builder`` does)."""
+    builder = Builder()
+    yield ONTOLOGY_GRAPH, builder.ontology_graph()
+    builder.reorganisation()
     ys = years(n_years)
     for province in provinces(n_provinces):
         for year in ys:
-            w = PlanWriter(province, year, ys[0])
+            w = PlanWriter(province, year, ys[0], builder.shared)
             yield w.w.graph.value, w.quads()
+    yield SHARED_GRAPH, list(dict.fromkeys(builder.shared.quads))
 
 
 @dataclass(frozen=True)
@@ -489,7 +495,7 @@ class Landmarks:
 def landmarks(n_years: int) -> Landmarks:
     province = provinces(1)[0]
     ys = years(n_years)
-    w = PlanWriter(province, ys[-1], ys[0])
+    w = PlanWriter(province, ys[-1], ys[0], GraphWriter(SHARED_GRAPH))
     task = next(q.subject.value for q in w.quads()
                 if q.predicate.value == RDF + "type" and q.object.value == DX + "Task")
     return Landmarks(province, system_iri("cong-dan-so", province), system_iri("lgsp", province),

@@ -5,6 +5,7 @@ A named query is a plain SPARQL file whose leading comment lines describe it::
     # title: Tasks and their agencies
     # description: one row per task …
     # param: task iri  — the task (IRI), optional
+    # param: system term required — a parameter the query cannot do without
     # param: q string  — text to search, optional
 
 Parameters are written in the query as ``$name`` (a legal SPARQL variable), so an
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from kg.paths import QUERIES_DIR
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(iri|string|integer|term)\b\s*(?:[—-]+\s*(.*))?$")
+_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(iri|string|integer|term)\b\s*(required\b)?\s*(?:[—-]+\s*(.*))?$")
 
 
 class QueryError(ValueError):
@@ -35,11 +36,20 @@ class NamedQuery:
     title: str = ""
     description: str = ""
     params: dict = field(default_factory=dict)   # name -> (kind, description)
+    required: set = field(default_factory=set)   # parameters without which the query means nothing
+
+
+    def example(self) -> str:
+        """The query as a person would start from it (nothing bound), e.g. in the console."""
+        return "\n".join(_conditional_lines(self.text, {}))
 
     def bind(self, values: dict | None = None) -> str:
         """The query text with ``$param`` replaced by the given values."""
         values = values or {}
         unknown = set(values) - set(self.params)
+        missing = self.required - set(values)
+        if missing:
+            raise QueryError(f"query '{self.name}' needs parameter {', '.join(sorted(missing))}")
         if unknown:
             raise QueryError(f"query '{self.name}' has no parameter {', '.join(sorted(unknown))}; "
                              f"it takes: {', '.join(self.params) or 'none'}")
@@ -83,7 +93,9 @@ def parse(name: str, text: str) -> NamedQuery:
             break
         m = _PARAM.match(line.strip())
         if m:
-            q.params[m.group(1)] = (m.group(2), (m.group(3) or "").strip())
+            q.params[m.group(1)] = (m.group(2), (m.group(4) or "").strip())
+            if m.group(3):
+                q.required.add(m.group(1))
         elif line.lower().startswith("# title:"):
             q.title = line.split(":", 1)[1].strip()
         elif line.lower().startswith("# description:"):

@@ -39,8 +39,9 @@ def yasgui(name: str):
 @bp.get("/api/queries")
 def list_queries():
     return jsonify([{"name": q.name, "title": q.title, "description": q.description,
-                     "params": {p: {"kind": k, "description": d} for p, (k, d) in q.params.items()},
-                     "text": q.bind({}), "url": f"/api/queries/{q.name}"}
+                     "params": {p: {"kind": k, "description": d, "required": p in q.required}
+                                for p, (k, d) in q.params.items()},
+                     "text": q.example(), "url": f"/api/queries/{q.name}"}
                     for q in _named().values()])
 
 

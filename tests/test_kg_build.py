@@ -173,3 +173,8 @@ def test_a_filter_marked_if_bound_is_dropped_when_its_parameter_is_not_given():
     q = queries.parse("q", "# param: v string — x\nSELECT ?x WHERE { ?x ?p ?o .\n  FILTER(?o = $v)  #if $v\n}\n")
     assert "FILTER" not in q.bind({})
     assert 'FILTER(?o = "a")' in q.bind({"v": "a"}) and "#if" not in q.bind({"v": "a"})
+
+
+def test_a_required_parameter_must_be_given():
+    with pytest.raises(queries.QueryError, match="needs parameter system"):
+        queries.get("system-dependencies").bind({"direction": "down"})

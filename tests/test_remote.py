@@ -86,7 +86,7 @@ def _term(t: dict | None):
 # parameters naming a node of the seeds graph are looked up on the embedded store
 PICK = {"a task with a legal basis": f"SELECT ?x WHERE {{ ?x a <{DX}Task> ; <{DX}legalBasis> [] }} ORDER BY ?x LIMIT 1",
         "a source document": f"SELECT ?x WHERE {{ ?x a <{DX}SourceDocument> }} ORDER BY ?x LIMIT 1"}
-CASES = [(name, {}) for name in queries.load_all()] + [
+CASES = [(name, {}) for name, q in queries.load_all().items() if not q.required] + [
     ("system-dependencies", {"system": "LGSP"}),
     ("system-dependencies", {"system": "LGSP", "direction": "down"}),
     ("system-dependencies", {"system": "NDXP", "direction": "down", "depth": "2"}),
