@@ -65,8 +65,9 @@ class Builder(RowsMixin, SystemsMixin):
     Things several documents talk about (legal documents, agencies, systems, provinces) are
     described once, in the shared graph; each document's graph holds what that document
     states (its structure, rows, citations, links) and points at them. So the union default
-    graph has no copies of the same description — copies multiply in every join and made
-    queries over national-size graphs hundreds of times slower.
+    graph has no copies of the same description: pyoxigraph's union returns a triple once per
+    graph holding it, and the copies multiplied every join (named queries over 63 provinces
+    went from over 30 s to under 0.5 s when this layout replaced per-document copies).
     """
 
     def __init__(self):
