@@ -115,6 +115,13 @@ def need_w3c(*parts: str) -> Path:
     return path
 
 
+def w3c_server(tmp_path_factory, part: str, nquads: str | bytes = "", workers: int = 2) -> "LiveServer":
+    """A live server with updates enabled, over a scratch store, for one W3C manifest."""
+    need_w3c(part, "manifest.ttl")
+    return LiveServer(make_store(tmp_path_factory.mktemp(part) / "store", nquads), workers=workers,
+                      update_token=TOKEN)
+
+
 def manifest_tests(path: Path) -> list[tuple[str, object, object]]:
     """``(local name, test node, graph)`` for every entry of a manifest and its includes."""
     import rdflib

@@ -15,8 +15,7 @@ import pytest
 import requests
 from rdflib.compare import isomorphic
 
-from conftest import (TOKEN, W3C, LiveServer, make_store, manifest_requests, manifest_tests,
-                      need_w3c, parse_rdf)
+from conftest import TOKEN, W3C, manifest_requests, manifest_tests, need_w3c, parse_rdf, w3c_server
 
 MANIFEST = W3C / "graph-store-protocol" / "manifest.ttl"
 TESTS = manifest_tests(MANIFEST) if MANIFEST.exists() else []
@@ -24,9 +23,7 @@ TESTS = manifest_tests(MANIFEST) if MANIFEST.exists() else []
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    need_w3c("graph-store-protocol", "manifest.ttl")
-    live = LiveServer(make_store(tmp_path_factory.mktemp("gsp") / "store", ""), workers=2,
-                      update_token=TOKEN)
+    live = w3c_server(tmp_path_factory, "graph-store-protocol")
     yield live
     live.close()
 

@@ -12,8 +12,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import requests
 
-from conftest import (TOKEN, W3C, LiveServer, make_store, manifest_requests, manifest_tests,
-                      need_w3c, parse_rdf)
+from conftest import TOKEN, W3C, manifest_requests, manifest_tests, need_w3c, parse_rdf, w3c_server
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
 MANIFEST = W3C / "protocol" / "manifest.ttl"
@@ -22,9 +21,7 @@ TESTS = manifest_tests(MANIFEST) if MANIFEST.exists() else []
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    need_w3c("protocol", "manifest.ttl")
-    live = LiveServer(make_store(tmp_path_factory.mktemp("w3c") / "store", ""), workers=2,
-                      update_token=TOKEN)
+    live = w3c_server(tmp_path_factory, "protocol")
     yield live
     live.close()
 

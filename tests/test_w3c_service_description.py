@@ -10,7 +10,7 @@ import pytest
 import requests
 from rdflib import RDF, BNode, Literal, Namespace, URIRef
 
-from conftest import TOKEN, W3C, LiveServer, make_store, manifest_tests, need_w3c, parse_rdf
+from conftest import SAMPLE, W3C, manifest_tests, need_w3c, parse_rdf, w3c_server
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 MANIFEST = W3C / "service-description" / "manifest.ttl"
@@ -20,9 +20,7 @@ LANGUAGES = {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    need_w3c("service-description", "manifest.ttl")
-    live = LiveServer(make_store(tmp_path_factory.mktemp("sd") / "store"), workers=1,
-                      update_token=TOKEN)
+    live = w3c_server(tmp_path_factory, "service-description", SAMPLE, workers=1)
     yield live
     live.close()
 
