@@ -190,6 +190,7 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(src, DX + "lineStart", h.span.line)
             w.value(src, DX + "lineEnd", h.span.end_line)
         self.structure(w, doc, src)
+        self.agency_mentions(w, doc, src)
         self.citations(w, doc, src)
         self.rows(w, doc, src)
         self.systems(w, doc, src)
@@ -297,6 +298,16 @@ class Builder(RowsMixin, SystemsMixin):
         if not a.national and prov_ and fold(a.name) == "so thong tin va truyen thong":
             self.agency_merger(iri, prov_)
         return iri
+
+    def agency_mentions(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
+        """Where running text names an agency: one statement node per mention, with its line."""
+        stem = slug(Path(doc.file).stem, 120)
+        for k, m in enumerate(doc.agencies):
+            node = f"{ID}agency-mention/{stem}/{k}"
+            w.typed(node, DX + "AgencyMentionStatement")
+            w.add(node, DX + "mentionsAgency", self.agency(m.agency, doc.header.province))
+            w.value(node, DX + "writtenAs", m.agency.written)
+            w.provenance(node, src, m.span)
 
     def agency_merger(self, iri: str, province: str) -> None:
         """Sở TT&TT merged into Sở KH&CN (2025-03-01): a dated successor, the original kept."""

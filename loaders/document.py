@@ -11,8 +11,8 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
-from loaders import appendix, references, structure, systems, tables
-from loaders.records import Header, ParsedDocument, ParseIssue
+from loaders import agencies, appendix, references, structure, systems, tables
+from loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
 from loaders.text import nfc
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -81,7 +81,16 @@ def parse_document(path: str | Path) -> ParsedDocument:
     if sysdata:
         doc.systems, doc.system_links = sysdata
     step("systems in rows", lambda: systems_of_rows(doc, province))
+    doc.agencies = step("agencies", lambda: agencies_in_text(lines, doc.file)) or []
     return doc
+
+
+def agencies_in_text(lines: list[str], file: str) -> list[AgencyMention]:
+    """Catalogued agencies named in running text, each with its line (table lines are
+    left to the table readers, which know which column — lead or cooperating — they are in)."""
+    return [AgencyMention(a, Span(file, n, n, line.strip()))
+            for n, line in enumerate(lines, 1) if line.strip() and not structure.is_table_line(line)
+            for a in agencies.find_agencies(line)]
 
 
 def systems_of_rows(doc: ParsedDocument, province: str | None) -> None:

@@ -76,6 +76,13 @@ class AgencyRef:
 
 
 @dataclass
+class AgencyMention:
+    """An agency named in running text (table cells are read as task/indicator agencies)."""
+    agency: AgencyRef
+    span: Span
+
+
+@dataclass
 class SystemRef:
     """An information system named in text, resolved to a canonical key."""
     written: str
@@ -230,4 +237,5 @@ class ParsedDocument:
     doc_relations: list = field(default_factory=list) # [DocRelation]
     systems: list = field(default_factory=list)       # [SystemMention]
     system_links: list = field(default_factory=list)  # [SystemLink]
+    agencies: list = field(default_factory=list)      # [AgencyMention] in running text
     issues: list = field(default_factory=list)        # [ParseIssue]

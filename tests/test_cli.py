@@ -159,3 +159,16 @@ def test_export_formats(tmp_path, fmt, marker):
     out = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(store), "--format", fmt],
                          capture_output=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0 and marker in out.stdout
+
+
+def test_agencies_named_in_running_text_are_mentions_with_their_line(tmp_path):
+    from kg.store import EmbeddedStore
+    store = tmp_path / "store"
+    build_store([EXAMPLES], store, validate=False, report=lambda m: None)
+    res = EmbeddedStore(store, read_only=True).select("""
+        PREFIX dx: <https://w3id.org/dxkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?label ?line ?text WHERE { ?m a dx:AgencyMentionStatement ; dx:mentionsAgency/skos:prefLabel ?label ;
+                                          dx:lineStart ?line ; dx:sourceText ?text }""")
+    rows = {(b["label"]["value"], b["text"]["value"][:40]) for b in res["results"]["bindings"]}
+    assert ("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông chủ trì the") in rows
+    assert all("|" not in text for _, text in rows)      # table rows are read as task agencies instead
