@@ -17,6 +17,7 @@ from kg.store import RESULT_FORMATS, StoreError
 
 def open_store(args, *, read_only: bool = True):
     """The embedded store at --store, or a remote SPARQL store at --endpoint."""
+    require_store(args)
     if getattr(args, "endpoint", None):
         from kg.remote import RemoteStore
         return RemoteStore.from_env(args.endpoint, flavour=args.flavour)
@@ -29,8 +30,14 @@ def progress(msg: str) -> None:
 
 
 # ---------------------------------------------------------------------- build
+def require_store(args) -> None:
+    if not (args.store or getattr(args, "endpoint", None)):
+        raise StoreError("give --store DIR (embedded store) or --endpoint URL (remote store)")
+
+
 def cmd_build(args) -> int:
     from kg.pipeline import build_store
+    require_store(args)
     return build_store(args.paths, args.store, endpoint=args.endpoint, flavour=args.flavour,
                        strict=args.strict, validate=not args.no_validate, report=progress)
 
@@ -107,9 +114,8 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="dxkg", description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
 
-    def store_opts(p, required=True):
-        p.add_argument("--store", required=required and "--endpoint" not in sys.argv,
-                       help="folder of the embedded store")
+    def store_opts(p):
+        p.add_argument("--store", help="folder of the embedded store (or give --endpoint)")
         p.add_argument("--endpoint", help="remote SPARQL 1.1 store URL instead of --store "
                        "(credentials from DXKG_ENDPOINT_USER / DXKG_ENDPOINT_PASSWORD)")
         p.add_argument("--flavour", default="generic", choices=["generic", "oxigraph", "virtuoso", "fuseki"],

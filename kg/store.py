@@ -19,6 +19,8 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
+from kg.namespaces import PREFIXES
+
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
@@ -64,10 +66,9 @@ class EmbeddedStore:
         return self._store
 
     # --- reading -------------------------------------------------------------
-    def query(self, sparql: str, *, union: bool = True, substitutions=None):
+    def query(self, sparql: str, *, union: bool = True):
         """Run a query; returns pyoxigraph results (solutions, boolean, or triples)."""
-        return self._store.query(sparql, use_default_graph_as_union=union,
-                                 substitutions=substitutions)
+        return self._store.query(sparql, use_default_graph_as_union=union)
 
     def select(self, sparql: str, *, union: bool = True) -> dict:
         """SELECT/ASK as a SPARQL 1.1 Query Results JSON document (a dict)."""
@@ -94,12 +95,10 @@ class EmbeddedStore:
             # triple formats hold one graph: export the union of all graphs
             return self._union_dump(fmt)
         if fmt == "trig":
-            from kg.namespaces import PREFIXES
             kw["prefixes"] = PREFIXES
         return self._store.dump(format=RDF_FORMATS[fmt], **kw)
 
     def _union_dump(self, fmt: str) -> bytes:
-        from kg.namespaces import PREFIXES
         res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         mem = ox.Store()
         mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in res)
@@ -108,9 +107,7 @@ class EmbeddedStore:
     # --- writing -------------------------------------------------------------
     def replace_graph(self, graph: str, nquads_or_quads) -> None:
         """Replace one named graph with the given quads (their graph is overridden)."""
-        g = ox.NamedNode(graph)
-        if self._store.contains_named_graph(g):
-            self._store.remove_graph(g)
+        self.drop_graph(graph)
         self.load(nquads_or_quads, graph=graph)
 
     def load(self, data, *, graph: str | None = None, fmt: str = "nquads") -> None:
