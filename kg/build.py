@@ -76,13 +76,12 @@ class Builder(RowsMixin, SystemsMixin):
 
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
-        self.resolver.add(MERGER_ACT)
-        for doc in docs:
-            for ref in self._all_refs(doc):
-                self.resolver.add(ref)
-            own = self._own_ref(doc)
-            if own:
-                self.resolver.add(own)
+        refs = [MERGER_ACT] + [r for doc in docs for r in self._all_refs(doc)]
+        refs += [own for own in map(self._own_ref, docs) if own]
+        for ref in refs:
+            self.resolver.add(ref)
+        for ref in refs:          # every mention merged into its node before any node is written
+            self.resolver.node(ref)
         result = BuildResult(documents=docs)
         result.graphs[ONTOLOGY_GRAPH] = self.ontology_graph()
         self.reorganisation()
