@@ -172,3 +172,16 @@ def test_agencies_named_in_running_text_are_mentions_with_their_line(tmp_path):
     rows = {(b["label"]["value"], b["text"]["value"][:40]) for b in res["results"]["bindings"]}
     assert ("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông chủ trì the") in rows
     assert all("|" not in text for _, text in rows)      # table rows are read as task agencies instead
+
+
+def test_a_reader_that_fails_is_reported_and_the_other_readers_still_contribute(monkeypatch):
+    from loaders import document
+
+    def broken(lines, file):
+        raise ValueError("unexpected layout")
+    monkeypatch.setattr(document.tables, "find_tables", broken)
+    doc = document.parse_document(EXAMPLES / "ke-hoach-mau-chuyen-doi-so.md")
+    assert doc.tasks == [] and [i.message.split(" (in ")[0] for i in doc.issues] == [
+        "tables failed: ValueError: unexpected layout"]
+    assert doc.header.province == "Ninh Bình" and {r.symbol for r in doc.refs} >= {"749/QĐ-TTg", "47/2020/NĐ-CP"}
+    assert doc.system_links
