@@ -8,6 +8,7 @@ The province is synthetic: a provincial LGSP, 40 shared platforms and databases 
 it, every other system connected to one of those (and every tenth also to a second one), and
 the LGSP connected to the national NDXP.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,11 +21,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
-from kg.build_systems import category_iri
-from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
-from kg.paths import ONTOLOGY_DIR
-from kg.store import EmbeddedStore
-from server.wsgi import make_server, shutdown
+from dxkg.kg.build_systems import category_iri
+from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
+from dxkg.kg.paths import ONTOLOGY_DIR
+from dxkg.kg.store import EmbeddedStore
+from dxkg.server.wsgi import make_server, shutdown
 
 PROVINCE = "Tỉnh Mẫu"
 SKOS, RDFS = PREFIXES["skos"], PREFIXES["rdfs"]
@@ -89,6 +90,7 @@ def province(n: int) -> bytes:
 
 def measure(base: str, n: int, runs: int) -> None:
     from playwright.sync_api import sync_playwright
+
     path = f"/graph/systems?scope={PROVINCE}&limit={n}"
     api = f"{base}/api/graph/systems?scope={PROVINCE}&limit={n}"
     t0 = time.perf_counter()
@@ -99,14 +101,23 @@ def measure(base: str, n: int, runs: int) -> None:
         t0 = time.perf_counter()
         requests.get(api, timeout=300).raise_for_status()
         warm.append(time.perf_counter() - t0)
-    print(f"view: {first['shown_nodes']} nodes, {len(first['edges'])} edges "
-          f"(of {first['total_nodes']})")
-    print(f"server: first request {cold * 1000:.0f} ms (builds the catalogue), "
-          f"then median {statistics.median(warm) * 1000:.0f} ms (query + layout + JSON)")
+    print(f"view: {first['shown_nodes']} nodes, {len(first['edges'])} edges (of {first['total_nodes']})")
+    print(
+        f"server: first request {cold * 1000:.0f} ms (builds the catalogue), "
+        f"then median {statistics.median(warm) * 1000:.0f} ms (query + layout + JSON)"
+    )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         times = []
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1400, "height": 950})
@@ -117,8 +128,10 @@ def measure(base: str, n: int, runs: int) -> None:
             times.append(drawn[0])
             page.close()
         browser.close()
-    print(f"browser: navigation → settled first frame: median {statistics.median(times):.0f} ms "
-          f"(runs: {', '.join(f'{t:.0f}' for t in times)})")
+    print(
+        f"browser: navigation → settled first frame: median {statistics.median(times):.0f} ms "
+        f"(runs: {', '.join(f'{t:.0f}' for t in times)})"
+    )
 
 
 def main() -> None:
@@ -138,5 +151,5 @@ def main() -> None:
             shutdown(app, server)
 
 
-if __name__ == "__main__":      # the service's workers are spawned: they re-import this file
+if __name__ == "__main__":  # the service's workers are spawned: they re-import this file
     main()

@@ -7,6 +7,7 @@ Builds the seeds into a temporary store (without validating), then times
 ``kg.validate.validate_store`` ``--runs`` times and prints one Markdown table row:
 graph size, median and best time, and the result counts.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,13 +16,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.pipeline import build_store
-from kg.store import EmbeddedStore
-from kg.validate import data_store, validate_store
+from dxkg.kg.pipeline import build_store
+from dxkg.kg.store import EmbeddedStore
+from dxkg.kg.validate import data_store, validate_store
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-HEADER = ("| graph | quads | distinct triples | validate median (s) | best (s) | violations | warnings |\n"
-          "|---|---|---|---|---|---|---|")
+HEADER = (
+    "| graph | quads | distinct triples | validate median (s) | best (s) | violations | warnings |\n"
+    "|---|---|---|---|---|---|---|"
+)
 
 
 def main() -> None:
@@ -39,9 +42,11 @@ def main() -> None:
             times.append(time.perf_counter() - t0)
         triples = len(data_store(store))
         print(HEADER)
-        print(f"| seeds ({len(list(args.seeds.iterdir()))} documents) | {len(store)} | {triples} | "
-              f"{statistics.median(times):.2f} | {min(times):.2f} | {len(report.violations)} | "
-              f"{len(report.warnings)} |")
+        print(
+            f"| seeds ({len(list(args.seeds.iterdir()))} documents) | {len(store)} | {triples} | "
+            f"{statistics.median(times):.2f} | {min(times):.2f} | {len(report.violations)} | "
+            f"{len(report.warnings)} |"
+        )
 
 
 if __name__ == "__main__":

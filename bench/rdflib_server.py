@@ -5,6 +5,7 @@
 The Dataset's default graph is the union of its named graphs, as dxkg's queries expect.
 Started and stopped by ``bench.servers.start_rdflib_endpoint``.
 """
+
 from __future__ import annotations
 
 import sys

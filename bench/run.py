@@ -20,6 +20,7 @@ Ratios to the peers are the headline; absolute times depend on the machine (note
 ``--install`` installs the peers' Python packages (pinned in ``PEER_PACKAGES``) into the
 current environment; without it, a missing peer is reported and left out.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,27 +39,34 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # run as a script from the repo
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from the repo
 
 import pyoxigraph as ox  # noqa: E402
 import requests  # noqa: E402
 
 from bench import servers, synth  # noqa: E402
-from kg import queries  # noqa: E402
-from kg.namespaces import PREFIXES  # noqa: E402
-from kg.remote import RemoteStore, endpoints_for  # noqa: E402
-from kg.store import EmbeddedStore  # noqa: E402
+from dxkg.kg import queries  # noqa: E402
+from dxkg.kg.namespaces import PREFIXES  # noqa: E402
+from dxkg.kg.remote import RemoteStore, endpoints_for  # noqa: E402
+from dxkg.kg.store import EmbeddedStore  # noqa: E402
 
 PEER_PACKAGES = ["rdflib-endpoint==0.6.3", "uvicorn==0.54.0"]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-REQUEST_TIMEOUT = 120.0       # seconds for one query; slower answers count as timeouts
-QUERY_BUDGET = 60.0           # seconds of measuring per query and peer, at most
-NAMED_QUERY_LIMIT = 30.0      # seconds for one of dxkg's named queries on the embedded store
+REQUEST_TIMEOUT = 120.0  # seconds for one query; slower answers count as timeouts
+QUERY_BUDGET = 60.0  # seconds of measuring per query and peer, at most
+NAMED_QUERY_LIMIT = 30.0  # seconds for one of dxkg's named queries on the embedded store
 CLIENTS = 8
 
 PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("dx", "eli", "skos", "rdfs", "schema"))
-ACCENTS = {"a": "aàáảãạăằắẳẵặâầấẩẫậ", "e": "eèéẻẽẹêềếểễệ", "i": "iìíỉĩị", "o": "oòóỏõọôồốổỗộơờớởỡợ",
-           "u": "uùúủũụưừứửữự", "y": "yỳýỷỹỵ", "d": "dđ"}
+ACCENTS = {
+    "a": "aàáảãạăằắẳẵặâầấẩẫậ",
+    "e": "eèéẻẽẹêềếểễệ",
+    "i": "iìíỉĩị",
+    "o": "oòóỏõọôồốổỗộơờớởỡợ",
+    "u": "uùúủũụưừứửữự",
+    "y": "yỳýỷỹỵ",
+    "d": "dđ",
+}
 
 
 def accent_insensitive(folded: str) -> str:
@@ -79,24 +87,59 @@ def user_queries(lm: synth.Landmarks) -> list[UserQuery]:
     default graph repeats a triple held by several graphs (a link stated by two plans)."""
     plan_path = "(dx:partOfPlan|dx:legalBasis|eli:based_on|dx:implements)+"
     return [
-        UserQuery("deps-up", "what a provincial app depends on, transitively", False, f"""
-SELECT DISTINCT ?other ?label WHERE {{ <{lm.app}> dx:dependsOn+ ?other . ?other skos:prefLabel ?label }}"""),
-        UserQuery("deps-down", "what depends on a province's LGSP, transitively", False, f"""
-SELECT DISTINCT ?other ?label WHERE {{ ?other dx:dependsOn+ <{lm.lgsp}> . ?other skos:prefLabel ?label }}"""),
-        UserQuery("impact-ndxp", "impact of the national platform NDXP going down", True, f"""
+        UserQuery(
+            "deps-up",
+            "what a provincial app depends on, transitively",
+            False,
+            f"""
+SELECT DISTINCT ?other ?label WHERE {{ <{lm.app}> dx:dependsOn+ ?other . ?other skos:prefLabel ?label }}""",
+        ),
+        UserQuery(
+            "deps-down",
+            "what depends on a province's LGSP, transitively",
+            False,
+            f"""
+SELECT DISTINCT ?other ?label WHERE {{ ?other dx:dependsOn+ <{lm.lgsp}> . ?other skos:prefLabel ?label }}""",
+        ),
+        UserQuery(
+            "impact-ndxp",
+            "impact of the national platform NDXP going down",
+            True,
+            f"""
 SELECT DISTINCT ?other ?label ?scope WHERE {{
-  ?other dx:dependsOn+ <{lm.ndxp}> . ?other skos:prefLabel ?label ; dx:scope/skos:prefLabel ?scope }}"""),
-        UserQuery("legal-chain", "task → every document it rests on", False, f"""
-SELECT DISTINCT ?doc ?symbol WHERE {{ <{lm.task}> {plan_path} ?doc . OPTIONAL {{ ?doc dx:symbol ?symbol }} }}"""),
-        UserQuery("budget-agency", "budget per lead agency per province", True, """
+  ?other dx:dependsOn+ <{lm.ndxp}> . ?other skos:prefLabel ?label ; dx:scope/skos:prefLabel ?scope }}""",
+        ),
+        UserQuery(
+            "legal-chain",
+            "task → every document it rests on",
+            False,
+            f"""
+SELECT DISTINCT ?doc ?symbol WHERE {{ <{lm.task}> {plan_path} ?doc . OPTIONAL {{ ?doc dx:symbol ?symbol }} }}""",
+        ),
+        UserQuery(
+            "budget-agency",
+            "budget per lead agency per province",
+            True,
+            """
 SELECT ?province ?agency (SUM(?value) AS ?total) (COUNT(?b) AS ?amounts) WHERE {
   { SELECT DISTINCT ?b ?value ?a WHERE { ?t a dx:Task ; dx:leadAgency ?a ; dx:budget ?b . ?b schema:value ?value } }
   { SELECT DISTINCT ?a ?agency ?province WHERE { ?a a dx:Agency ; skos:prefLabel ?agency ; dx:scope/skos:prefLabel ?province } }
-} GROUP BY ?province ?agency ORDER BY ?province DESC(?total)"""),
-        UserQuery("text-search", "accent-insensitive search: 'du lieu'", True, f"""
-SELECT DISTINCT ?s ?label WHERE {{ ?s rdfs:label ?label . FILTER(REGEX(?label, "{accent_insensitive('du lieu')}", "i")) }}"""),
-        UserQuery("symbol", f"lookup by document symbol {lm.symbol}", False, f"""
-SELECT DISTINCT ?doc ?label ?date WHERE {{ ?doc dx:symbol "{lm.symbol}" ; rdfs:label ?label . OPTIONAL {{ ?doc eli:date_document ?date }} }}"""),
+} GROUP BY ?province ?agency ORDER BY ?province DESC(?total)""",
+        ),
+        UserQuery(
+            "text-search",
+            "accent-insensitive search: 'du lieu'",
+            True,
+            f"""
+SELECT DISTINCT ?s ?label WHERE {{ ?s rdfs:label ?label . FILTER(REGEX(?label, "{accent_insensitive("du lieu")}", "i")) }}""",
+        ),
+        UserQuery(
+            "symbol",
+            f"lookup by document symbol {lm.symbol}",
+            False,
+            f"""
+SELECT DISTINCT ?doc ?label ?date WHERE {{ ?doc dx:symbol "{lm.symbol}" ; rdfs:label ?label . OPTIONAL {{ ?doc eli:date_document ?date }} }}""",
+        ),
     ]
 
 
@@ -149,6 +192,7 @@ class Floor:
 @dataclass
 class Peer:
     """Something that answers SPARQL: an HTTP endpoint (with its server) or pyoxigraph."""
+
     name: str
     url: str | None = None
     server: servers.Server | None = None
@@ -164,8 +208,12 @@ class Peer:
         """Run a query, read the whole answer; returns the number of rows."""
         if self.floor is not None:
             return self.floor.ask(sparql)
-        r = session.post(self.url, data={"query": sparql}, timeout=REQUEST_TIMEOUT,
-                                       headers={"Accept": "application/sparql-results+json"})
+        r = session.post(
+            self.url,
+            data={"query": sparql},
+            timeout=REQUEST_TIMEOUT,
+            headers={"Accept": "application/sparql-results+json"},
+        )
         if r.status_code >= 400:
             raise PeerError(f"HTTP {r.status_code}: {' '.join(r.text.split())[:90]}")
         return len(r.json()["results"]["bindings"])
@@ -243,8 +291,12 @@ def concurrent_load(peer: Peer, light: list[UserQuery], seconds: float) -> dict:
     for th in threads:
         th.join()
     elapsed = time.monotonic() - start
-    return {"rps": len(times) / elapsed, "p95": percentile(times, 95) if times else None,
-            "median": statistics.median(times) if times else None, "errors": errors[0]}
+    return {
+        "rps": len(times) / elapsed,
+        "p95": percentile(times, 95) if times else None,
+        "median": statistics.median(times) if times else None,
+        "errors": errors[0],
+    }
 
 
 # ---------------------------------------------------------------- setting up
@@ -269,22 +321,28 @@ def build_dxkg_store(folder: Path, n_p: int, n_y: int) -> float:
 def load_remote(server: servers.Server, n_p: int, n_y: int) -> float:
     """Load the corpus graph by graph through kg.remote (Graph Store Protocol)."""
     auth = requests.auth.HTTPDigestAuth(*server.credentials) if server.credentials else None
-    store = RemoteStore(endpoints_for(server.url, server.flavour, authenticated=auth is not None),
-                        flavour=server.flavour, auth=auth)
+    store = RemoteStore(
+        endpoints_for(server.url, server.flavour, authenticated=auth is not None), flavour=server.flavour, auth=auth
+    )
     t0 = time.perf_counter()
     synth.load_into(store, n_p, n_y)
     store.close()
     return time.perf_counter() - t0
 
 
-def start_peers(peers: list[Peer], dxkg_store: tuple[Path, float], nq: Path, n_p: int, n_y: int,
-                install: bool, skip: set, log) -> list[str]:
+def start_peers(
+    peers: list[Peer], dxkg_store: tuple[Path, float], nq: Path, n_p: int, n_y: int, install: bool, skip: set, log
+) -> list[str]:
     """Start every peer not skipped, appending to ``peers`` as they come up (so that the
     caller stops those already running if a later one fails); returns notes on the others."""
     notes = [f"{name} skipped (--skip)" for name in sorted(skip)]
-    starters = [("dxkg", lambda: dxkg_peer(*dxkg_store)), ("oxigraph", lambda: oxigraph_peer(n_p, n_y)),
-                ("virtuoso", lambda: virtuoso_peer(n_p, n_y)), ("rdflib", lambda: rdflib_peer(nq, install)),
-                ("pyoxigraph", lambda: pyoxigraph_peer(nq))]
+    starters = [
+        ("dxkg", lambda: dxkg_peer(*dxkg_store)),
+        ("oxigraph", lambda: oxigraph_peer(n_p, n_y)),
+        ("virtuoso", lambda: virtuoso_peer(n_p, n_y)),
+        ("rdflib", lambda: rdflib_peer(nq, install)),
+        ("pyoxigraph", lambda: pyoxigraph_peer(nq)),
+    ]
     for name, start in starters:
         if name in skip:
             continue
@@ -297,7 +355,7 @@ def start_peers(peers: list[Peer], dxkg_store: tuple[Path, float], nq: Path, n_p
 
 
 def dxkg_peer(store_dir: Path, t_build: float) -> Peer:
-    if not importlib.util.find_spec("server.wsgi"):
+    if not importlib.util.find_spec("dxkg.server.wsgi"):
         raise PeerError("dxkg serve is not available yet (server/wsgi.py missing)")
     srv = servers.start_dxkg(store_dir)
     return Peer("dxkg", f"{srv.url}/sparql", srv, load_seconds=t_build)
@@ -334,7 +392,8 @@ def pyoxigraph_peer(nq: Path) -> Peer:
 # ---------------------------------------------------------------- dxkg's own numbers
 def seeds_build_and_validate(runs: int = 3) -> dict:
     """Build throughput of the seeds through kg.pipeline, and SHACL validation time."""
-    from kg.pipeline import build_store
+    from dxkg.kg.pipeline import build_store
+
     files = sorted(SEEDS.glob("*.txt"))
     out: dict = {"documents": len(files)}
     times = []
@@ -346,7 +405,7 @@ def seeds_build_and_validate(runs: int = 3) -> dict:
         store = EmbeddedStore(Path(tmp) / "store", read_only=True)
         out.update(build=statistics.median(times), quads=len(store))
         try:
-            from kg.validate import validate_store
+            from dxkg.kg.validate import validate_store
         except ImportError:
             out["validate"] = None
             return out
@@ -361,7 +420,7 @@ def seeds_build_and_validate(runs: int = 3) -> dict:
 
 NAMED_QUERY_SCRIPT = """
 import sys, time
-from kg.store import EmbeddedStore
+from dxkg.kg.store import EmbeddedStore
 store = EmbeddedStore(sys.argv[1], read_only=True)
 sparql = sys.stdin.read()
 t0 = time.perf_counter()
@@ -373,17 +432,24 @@ print(rows, time.perf_counter() - t0)
 def named_queries(store_dir: Path, lm: synth.Landmarks) -> list[tuple[str, str]]:
     """dxkg's named queries on the embedded store, each in a subprocess killed after the limit
     (pyoxigraph cannot stop a query itself)."""
-    cases = [("system-dependencies", {"system": lm.app}), ("system-dependencies", {"system": lm.ndxp, "direction": "down"}),
-             ("legal-basis-trace", {"task": lm.task})]
-    cases += [(name, {}) for name, q in queries.load_all().items()
-              if not q.required and name != "legal-basis-trace"]
+    cases = [
+        ("system-dependencies", {"system": lm.app}),
+        ("system-dependencies", {"system": lm.ndxp, "direction": "down"}),
+        ("legal-basis-trace", {"task": lm.task}),
+    ]
+    cases += [(name, {}) for name, q in queries.load_all().items() if not q.required and name != "legal-basis-trace"]
     out = []
     for name, params in cases:
         label = name + (" (" + ", ".join(f"{k}=…{str(v)[-18:]}" for k, v in params.items()) + ")" if params else "")
         try:
-            p = subprocess.run([sys.executable, "-c", NAMED_QUERY_SCRIPT, str(store_dir)],
-                               input=queries.get(name).bind(params), capture_output=True, text=True,
-                               timeout=NAMED_QUERY_LIMIT, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+            p = subprocess.run(
+                [sys.executable, "-c", NAMED_QUERY_SCRIPT, str(store_dir)],
+                input=queries.get(name).bind(params),
+                capture_output=True,
+                text=True,
+                timeout=NAMED_QUERY_LIMIT,
+                env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+            )
             rows, secs = p.stdout.split() if p.returncode == 0 else ("error", "nan")
             out.append((label, f"{rows} rows, {float(secs) * 1000:.0f} ms" if rows != "error" else p.stderr[-120:]))
         except subprocess.TimeoutExpired:
@@ -393,12 +459,21 @@ def named_queries(store_dir: Path, lm: synth.Landmarks) -> list[tuple[str, str]]
 
 # ---------------------------------------------------------------- report
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), "0")
-    return (f"{os.cpu_count()} CPUs ({cpu}), {int(mem) // 1024 // 1024} GB RAM, Python {platform.python_version()}, "
-            f"pyoxigraph {ox.__version__}")
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")), "0"
+    )
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {int(mem) // 1024 // 1024} GB RAM, Python {platform.python_version()}, "
+        f"pyoxigraph {ox.__version__}"
+    )
 
 
 def ms(x: float | None) -> str:
@@ -411,45 +486,88 @@ def ratio(a: Timing | None, b: Timing | None) -> str:
     return f"{a.median / b.median:.2f}×"
 
 
-def report(size: str, corpus: dict, peers: list[Peer], qs: list[UserQuery], timings: dict, load: dict,
-           seeds: dict, named: list, notes: list[str]) -> str:
+def report(
+    size: str,
+    corpus: dict,
+    peers: list[Peer],
+    qs: list[UserQuery],
+    timings: dict,
+    load: dict,
+    seeds: dict,
+    named: list,
+    notes: list[str],
+) -> str:
     names = [p.name for p in peers]
-    lines = [f"# dxkg benchmark — size {size}", "",
-             f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
-             f"Corpus (bench/synth.py): {corpus['provinces']} provinces × {corpus['years']} years, "
-             f"{corpus['graphs']} named graphs, {corpus['quads']:,} quads.", ""]
-    lines += ["## User queries: median / p95 latency (ms), rows", "",
-              "| query | " + " | ".join(names) + " | dxkg ÷ oxigraph | rdflib ÷ dxkg |",
-              "|---|" + "---|" * (len(names) + 2)]
+    lines = [
+        f"# dxkg benchmark — size {size}",
+        "",
+        f"Machine: {machine()}. Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        f"Corpus (bench/synth.py): {corpus['provinces']} provinces × {corpus['years']} years, "
+        f"{corpus['graphs']} named graphs, {corpus['quads']:,} quads.",
+        "",
+    ]
+    lines += [
+        "## User queries: median / p95 latency (ms), rows",
+        "",
+        "| query | " + " | ".join(names) + " | dxkg ÷ oxigraph | rdflib ÷ dxkg |",
+        "|---|" + "---|" * (len(names) + 2),
+    ]
     for q in qs:
         cells = []
         for p in peers:
             t = timings[p.name][q.name]
             cells.append(t.error or f"{ms(t.median)} / {ms(t.p95)} ({t.rows})")
         row = timings.get("dxkg", {}).get(q.name)
-        lines.append(f"| {q.name}{' (heavy)' if q.heavy else ''} | " + " | ".join(cells) +
-                     f" | {ratio(row, timings.get('oxigraph', {}).get(q.name))} | "
-                     f"{ratio(timings.get('rdflib', {}).get(q.name), row)} |")
+        lines.append(
+            f"| {q.name}{' (heavy)' if q.heavy else ''} | "
+            + " | ".join(cells)
+            + f" | {ratio(row, timings.get('oxigraph', {}).get(q.name))} | "
+            f"{ratio(timings.get('rdflib', {}).get(q.name), row)} |"
+        )
     lines += ["", "Queries: " + "; ".join(f"**{q.name}**: {q.what}" for q in qs) + ".", ""]
-    lines += [f"## {CLIENTS} concurrent clients, light queries", "",
-              "| server | requests/s | median ms | p95 ms | errors | peak RSS (MB) | load (s) |", "|---|---|---|---|---|---|---|"]
+    lines += [
+        f"## {CLIENTS} concurrent clients, light queries",
+        "",
+        "| server | requests/s | median ms | p95 ms | errors | peak RSS (MB) | load (s) |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for p in peers:
         lo = load.get(p.name)
         rss = f"{p.server.peak_rss() / 1e6:.0f}" if p.server else "–"
         if lo:
-            lines.append(f"| {p.name} | {lo['rps']:.1f} | {ms(lo['median'])} | {ms(lo['p95'])} | {lo['errors']} | {rss} | {p.load_seconds:.1f} |")
+            lines.append(
+                f"| {p.name} | {lo['rps']:.1f} | {ms(lo['median'])} | {ms(lo['p95'])} | {lo['errors']} | {rss} | {p.load_seconds:.1f} |"
+            )
         else:
             lines.append(f"| {p.name} | – | – | – | – | {rss} | {p.load_seconds:.1f} |")
-    lines += ["", "Load: dxkg = synth quads into the embedded store; oxigraph/virtuoso = through kg.remote "
-              "(Graph Store Protocol, one graph per request); rdflib = parse the N-Quads at start-up; "
-              "pyoxigraph = bulk load in a child process. Peak RSS: sum over the server's process tree (/proc VmHWM).", ""]
+    lines += [
+        "",
+        "Load: dxkg = synth quads into the embedded store; oxigraph/virtuoso = through kg.remote "
+        "(Graph Store Protocol, one graph per request); rdflib = parse the N-Quads at start-up; "
+        "pyoxigraph = bulk load in a child process. Peak RSS: sum over the server's process tree (/proc VmHWM).",
+        "",
+    ]
     validation = "–" if seeds["validate"] is None else f"{seeds['validate']:.2f}"
-    lines += ["## dxkg build and validation (the five seeds)", "",
-              "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |", "|---|---|---|---|---|---|",
-              f"| {seeds['documents']} | {seeds['quads']:,} | {seeds['build']:.2f} | {seeds['documents'] / seeds['build']:.1f} | "
-              f"{seeds['quads'] / seeds['build']:,.0f} | {validation} |", ""]
-    lines += [f"## dxkg named queries (queries/*.rq) on the embedded store, limit {NAMED_QUERY_LIMIT:.0f} s", "",
-              "| query | result |", "|---|---|"] + [f"| {n} | {r} |" for n, r in named] + [""]
+    lines += [
+        "## dxkg build and validation (the five seeds)",
+        "",
+        "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |",
+        "|---|---|---|---|---|---|",
+        f"| {seeds['documents']} | {seeds['quads']:,} | {seeds['build']:.2f} | {seeds['documents'] / seeds['build']:.1f} | "
+        f"{seeds['quads'] / seeds['build']:,.0f} | {validation} |",
+        "",
+    ]
+    lines += (
+        [
+            f"## dxkg named queries (queries/*.rq) on the embedded store, limit {NAMED_QUERY_LIMIT:.0f} s",
+            "",
+            "| query | result |",
+            "|---|---|",
+        ]
+        + [f"| {n} | {r} |" for n, r in named]
+        + [""]
+    )
     lines += ["## Goals (reported, not asserted)", ""] + goals(size, timings, load, peers, seeds, qs) + [""]
     if notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
@@ -460,8 +578,12 @@ def goals(size, timings, load, peers, seeds, qs) -> list[str]:
     out = []
     dx, ox_ = timings.get("dxkg"), timings.get("oxigraph")
     if dx and ox_:
-        slower = [q.name for q in qs if dx[q.name].times and ox_[q.name].times and dx[q.name].median > ox_[q.name].median]
-        out.append(f"- dxkg /sparql ≤ Oxigraph server on each user query: {'yes' if not slower else 'no: ' + ', '.join(slower)}")
+        slower = [
+            q.name for q in qs if dx[q.name].times and ox_[q.name].times and dx[q.name].median > ox_[q.name].median
+        ]
+        out.append(
+            f"- dxkg /sparql ≤ Oxigraph server on each user query: {'yes' if not slower else 'no: ' + ', '.join(slower)}"
+        )
         if "rdflib" in timings:
             heavy = [f"{q.name} {ratio(timings['rdflib'][q.name], dx[q.name])}" for q in qs if q.heavy]
             out.append(f"- ≥10× faster than rdflib-endpoint on heavy queries: {', '.join(heavy)}")
@@ -492,7 +614,7 @@ def main(argv=None) -> int:
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))    # stop the servers on the way out
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     n_p, n_y = synth.SIZES[args.size]
     lm = synth.landmarks(n_y)
     qs = user_queries(lm)
@@ -506,11 +628,14 @@ def main(argv=None) -> int:
         log(f"corpus: {graphs} graphs, {quads} quads")
         peers: list[Peer] = []
         try:
-            notes = start_peers(peers, dxkg_store, nq, n_p, n_y, args.install,
-                                {x for x in args.skip.split(",") if x}, log)
+            notes = start_peers(
+                peers, dxkg_store, nq, n_p, n_y, args.install, {x for x in args.skip.split(",") if x}, log
+            )
             timings = {}
             for p in peers:
-                timings[p.name] = {q.name: measure(p, q, args.runs if not q.heavy else max(3, args.runs // 4)) for q in qs}
+                timings[p.name] = {
+                    q.name: measure(p, q, args.runs if not q.heavy else max(3, args.runs // 4)) for q in qs
+                }
                 log(f"{p.name}: queries measured")
             counts = {q.name: {p.name: timings[p.name][q.name].rows for p in peers} for q in qs}
             for qn, c in counts.items():

@@ -4,6 +4,7 @@ Each server is started as a child process on a free 127.0.0.1 port with its data
 fresh temporary folder, waited for until it answers, and stopped through the process
 group of the PID we started (so worker processes go too), never by name.
 """
+
 from __future__ import annotations
 
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 import requests
 
 VIRTUOSO_BIN = "virtuoso-t"
-VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"   # a fresh database's administrator
+VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"  # a fresh database's administrator
 START_TIMEOUT = 120.0
 
 
@@ -31,6 +32,7 @@ class ServerError(RuntimeError):
 @dataclass
 class Server:
     """A running server: its base URL, the store flavour it speaks, and its process."""
+
     name: str
     url: str
     flavour: str
@@ -71,7 +73,7 @@ def free_port() -> int:
 
 def _signal_group(pid: int, sig: int) -> None:
     try:
-        os.killpg(pid, sig)          # the group led by the PID we started (start_new_session)
+        os.killpg(pid, sig)  # the group led by the PID we started (start_new_session)
     except ProcessLookupError:
         pass
 
@@ -104,9 +106,15 @@ def _vm_hwm(pid: int) -> int:
 def _spawn(name: str, cmd: list[str], workdir: Path, *, env: dict | None = None) -> tuple[subprocess.Popen, Path]:
     log = workdir / f"{name}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True,
-                                env={**os.environ, **(env or {})})
+        proc = subprocess.Popen(
+            cmd,
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            env={**os.environ, **(env or {})},
+        )
     return proc, log
 
 
@@ -153,8 +161,9 @@ def start_oxigraph(workdir=None, *, union: bool = True) -> Server:
         cmd.append("--union-default-graph")
     proc, log = _spawn("oxigraph", cmd, wd)
     url = f"http://127.0.0.1:{port}"
-    return _wait_ready(Server("oxigraph", url, "oxigraph", proc, wd, log, owns_workdir=owns),
-                       f"{url}/query?query=ASK%7B%7D")
+    return _wait_ready(
+        Server("oxigraph", url, "oxigraph", proc, wd, log, owns_workdir=owns), f"{url}/query?query=ASK%7B%7D"
+    )
 
 
 # ---------------------------------------------------------------- Virtuoso
@@ -207,8 +216,7 @@ DefaultGraph =
 def virtuoso_missing() -> str | None:
     """Why Virtuoso cannot be run here, or None when it can."""
     if not shutil.which(VIRTUOSO_BIN):
-        return ("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource, "
-                f"binary {VIRTUOSO_BIN})")
+        return f"Virtuoso is not installed (Debian: apt-get install virtuoso-opensource, binary {VIRTUOSO_BIN})"
     return None
 
 
@@ -219,15 +227,19 @@ def start_virtuoso(workdir=None, *, max_rows: int = 10_000_000, memory_mb: int =
         raise ServerError(reason)
     wd, owns = _workdir("virtuoso", workdir)
     http_port, sql_port = free_port(), free_port()
-    buffers = memory_mb * 1024 * 1024 // 8700          # Virtuoso sizes its cache in 8 kB pages
-    (wd / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        wd=wd, http_port=http_port, sql_port=sql_port, max_rows=max_rows,
-        buffers=buffers, dirty=buffers * 3 // 4))
-    proc, log = _spawn("virtuoso", [shutil.which(VIRTUOSO_BIN), "+foreground", "+configfile",
-                                    str(wd / "virtuoso.ini")], wd)
+    buffers = memory_mb * 1024 * 1024 // 8700  # Virtuoso sizes its cache in 8 kB pages
+    (wd / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(
+            wd=wd, http_port=http_port, sql_port=sql_port, max_rows=max_rows, buffers=buffers, dirty=buffers * 3 // 4
+        )
+    )
+    proc, log = _spawn(
+        "virtuoso", [shutil.which(VIRTUOSO_BIN), "+foreground", "+configfile", str(wd / "virtuoso.ini")], wd
+    )
     url = f"http://127.0.0.1:{http_port}"
-    server = Server("virtuoso", url, "virtuoso", proc, wd, log,
-                    credentials=(VIRTUOSO_USER, VIRTUOSO_PASSWORD), owns_workdir=owns)
+    server = Server(
+        "virtuoso", url, "virtuoso", proc, wd, log, credentials=(VIRTUOSO_USER, VIRTUOSO_PASSWORD), owns_workdir=owns
+    )
     return _wait_ready(server, f"{url}/sparql?query=ASK%7B%7D", timeout=START_TIMEOUT)
 
 
@@ -237,12 +249,23 @@ def start_dxkg(store_dir, *, workers: int = 2, threads: int = 8) -> Server:
     wd, owns = _workdir("dxkg", None)
     port = free_port()
     exe = Path(sys.executable).parent / "dxkg"
-    cmd = [str(exe), "serve", "--store", str(store_dir), "--host", "127.0.0.1", "--port", str(port),
-           "--workers", str(workers), "--threads", str(threads)]
+    cmd = [
+        str(exe),
+        "serve",
+        "--store",
+        str(store_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+    ]
     proc, log = _spawn("dxkg", cmd, wd)
     url = f"http://127.0.0.1:{port}"
-    return _wait_ready(Server("dxkg", url, "dxkg", proc, wd, log, owns_workdir=owns),
-                       f"{url}/sparql?query=ASK%7B%7D")
+    return _wait_ready(Server("dxkg", url, "dxkg", proc, wd, log, owns_workdir=owns), f"{url}/sparql?query=ASK%7B%7D")
 
 
 # ---------------------------------------------------------------- rdflib-endpoint
@@ -254,5 +277,8 @@ def start_rdflib_endpoint(nquads_file, *, timeout: float = 900.0) -> Server:
     root = Path(__file__).resolve().parent.parent
     proc, log = _spawn("rdflib", cmd, wd, env={"PYTHONPATH": str(root)})
     url = f"http://127.0.0.1:{port}"
-    return _wait_ready(Server("rdflib-endpoint", url, "generic", proc, wd, log, owns_workdir=owns),
-                       f"{url}/?query=ASK%7B%7D", timeout=timeout)
+    return _wait_ready(
+        Server("rdflib-endpoint", url, "generic", proc, wd, log, owns_workdir=owns),
+        f"{url}/?query=ASK%7B%7D",
+        timeout=timeout,
+    )

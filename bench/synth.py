@@ -13,25 +13,26 @@ Sizes: S = 1 province × 1 year, M = 63 × 1 (~150k triples), L = 63 × 10 (~1.5
 
     python -m bench.synth --size M --out /tmp/m.nq
 """
+
 from __future__ import annotations
 
 import argparse
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 import pyoxigraph as ox
 
-from kg import iris
-from kg.build import Builder, doc_type_iri
-from kg.build_rows import pillar
-from kg.build_systems import category_iri
-from kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
-from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
-from loaders.text import PROVINCES_2008, slug
+from dxkg.kg import iris
+from dxkg.kg.build import Builder, doc_type_iri
+from dxkg.kg.build_rows import pillar
+from dxkg.kg.build_systems import category_iri
+from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
+from dxkg.kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
+from dxkg.loaders.text import PROVINCES_2008, slug
 
 SIZES = {"S": (1, 1), "M": (63, 1), "L": (63, 10)}
 LAST_YEAR = 2025
@@ -43,6 +44,7 @@ SERVICES_PER_PLAN = 5
 @dataclass(frozen=True)
 class Doc:
     """A legal document as cited: symbol parts, date, title, issuer, national or not."""
+
     type_code: str
     number: str
     year: int
@@ -63,20 +65,95 @@ class Doc:
 NATIONAL_DOCS = [
     Doc("Luật", "51", 2005, "QH11", "51/2005/QH11", date(2005, 11, 29), "Luật Giao dịch điện tử", "Quốc hội"),
     Doc("Luật", "67", 2006, "QH11", "67/2006/QH11", date(2006, 6, 29), "Luật Công nghệ thông tin", "Quốc hội"),
-    Doc("NĐ", "64", 2007, "CP", "64/2007/NĐ-CP", date(2007, 4, 10), "về ứng dụng công nghệ thông tin trong hoạt động của cơ quan nhà nước", "Chính phủ"),
-    Doc("NQ", "17", 2019, "CP", "17/NQ-CP", date(2019, 3, 7), "về một số nhiệm vụ, giải pháp trọng tâm phát triển Chính phủ điện tử giai đoạn 2019 - 2020", "Chính phủ"),
-    Doc("QĐ", "749", 2020, "TTg", "749/QĐ-TTg", date(2020, 6, 3), "phê duyệt Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030", "Thủ tướng Chính phủ"),
-    Doc("NĐ", "47", 2020, "CP", "47/2020/NĐ-CP", date(2020, 4, 9), "về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan nhà nước", "Chính phủ"),
-    Doc("QĐ", "942", 2021, "TTg", "942/QĐ-TTg", date(2021, 6, 15), "phê duyệt Chiến lược phát triển Chính phủ điện tử hướng tới Chính phủ số", "Thủ tướng Chính phủ"),
-    Doc("QĐ", "06", 2022, "TTg", "06/QĐ-TTg", date(2022, 1, 6), "phê duyệt Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử (Đề án 06)", "Thủ tướng Chính phủ"),
-    Doc("QĐ", "2568", 2023, "BTTTT", "2568/QĐ-BTTTT", date(2023, 12, 29), "ban hành Khung Kiến trúc Chính phủ điện tử Việt Nam, phiên bản 3.0", "Bộ Thông tin và Truyền thông"),
-    Doc("NQ", "57", 2024, "TW", "57-NQ/TW", date(2024, 12, 22), "về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia", "Bộ Chính trị"),
+    Doc(
+        "NĐ",
+        "64",
+        2007,
+        "CP",
+        "64/2007/NĐ-CP",
+        date(2007, 4, 10),
+        "về ứng dụng công nghệ thông tin trong hoạt động của cơ quan nhà nước",
+        "Chính phủ",
+    ),
+    Doc(
+        "NQ",
+        "17",
+        2019,
+        "CP",
+        "17/NQ-CP",
+        date(2019, 3, 7),
+        "về một số nhiệm vụ, giải pháp trọng tâm phát triển Chính phủ điện tử giai đoạn 2019 - 2020",
+        "Chính phủ",
+    ),
+    Doc(
+        "QĐ",
+        "749",
+        2020,
+        "TTg",
+        "749/QĐ-TTg",
+        date(2020, 6, 3),
+        "phê duyệt Chương trình Chuyển đổi số quốc gia đến năm 2025, định hướng đến năm 2030",
+        "Thủ tướng Chính phủ",
+    ),
+    Doc(
+        "NĐ",
+        "47",
+        2020,
+        "CP",
+        "47/2020/NĐ-CP",
+        date(2020, 4, 9),
+        "về quản lý, kết nối và chia sẻ dữ liệu số của cơ quan nhà nước",
+        "Chính phủ",
+    ),
+    Doc(
+        "QĐ",
+        "942",
+        2021,
+        "TTg",
+        "942/QĐ-TTg",
+        date(2021, 6, 15),
+        "phê duyệt Chiến lược phát triển Chính phủ điện tử hướng tới Chính phủ số",
+        "Thủ tướng Chính phủ",
+    ),
+    Doc(
+        "QĐ",
+        "06",
+        2022,
+        "TTg",
+        "06/QĐ-TTg",
+        date(2022, 1, 6),
+        "phê duyệt Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử (Đề án 06)",
+        "Thủ tướng Chính phủ",
+    ),
+    Doc(
+        "QĐ",
+        "2568",
+        2023,
+        "BTTTT",
+        "2568/QĐ-BTTTT",
+        date(2023, 12, 29),
+        "ban hành Khung Kiến trúc Chính phủ điện tử Việt Nam, phiên bản 3.0",
+        "Bộ Thông tin và Truyền thông",
+    ),
+    Doc(
+        "NQ",
+        "57",
+        2024,
+        "TW",
+        "57-NQ/TW",
+        date(2024, 12, 22),
+        "về đột phá phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số quốc gia",
+        "Bộ Chính trị",
+    ),
 ]
 # which national document each rests on (căn cứ), by symbol
 NATIONAL_BASES = {
-    "64/2007/NĐ-CP": ["67/2006/QH11"], "17/NQ-CP": ["64/2007/NĐ-CP"],
-    "749/QĐ-TTg": ["17/NQ-CP"], "47/2020/NĐ-CP": ["51/2005/QH11", "67/2006/QH11"],
-    "942/QĐ-TTg": ["749/QĐ-TTg"], "06/QĐ-TTg": ["942/QĐ-TTg", "47/2020/NĐ-CP"],
+    "64/2007/NĐ-CP": ["67/2006/QH11"],
+    "17/NQ-CP": ["64/2007/NĐ-CP"],
+    "749/QĐ-TTg": ["17/NQ-CP"],
+    "47/2020/NĐ-CP": ["51/2005/QH11", "67/2006/QH11"],
+    "942/QĐ-TTg": ["749/QĐ-TTg"],
+    "06/QĐ-TTg": ["942/QĐ-TTg", "47/2020/NĐ-CP"],
     "2568/QĐ-BTTTT": ["942/QĐ-TTg"],
 }
 
@@ -93,42 +170,107 @@ SYSTEMS = {
     "ncsc": ("Hệ thống giám sát an toàn không gian mạng quốc gia (NCSC)", "security", True, []),
     "tttd": ("Trung tâm dữ liệu tỉnh", "data-centre", False, ["mang-tslcd"]),
     "lgsp": ("Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)", "integration", False, ["ndxp", "tttd"]),
-    "he-thong-tthc": ("Hệ thống thông tin giải quyết thủ tục hành chính", "portal", False, ["lgsp", "cong-dvc-qg", "csdl-dan-cu"]),
+    "he-thong-tthc": (
+        "Hệ thống thông tin giải quyết thủ tục hành chính",
+        "portal",
+        False,
+        ["lgsp", "cong-dvc-qg", "csdl-dan-cu"],
+    ),
     "qlvb": ("Hệ thống quản lý văn bản và điều hành", "document-management", False, ["lgsp", "truc-lien-thong"]),
     "bao-cao": ("Hệ thống thông tin báo cáo", "reporting", False, ["lgsp", "bao-cao-cp"]),
     "csdl-dat-dai": ("Cơ sở dữ liệu đất đai", "database", False, ["lgsp"]),
     "soc": ("Trung tâm giám sát an toàn thông tin (SOC)", "security", False, ["ncsc", "tttd"]),
-    "ioc": ("Trung tâm giám sát, điều hành thông minh (IOC)", "operations-centre", False, ["lgsp", "he-thong-tthc", "qlvb", "bao-cao"]),
+    "ioc": (
+        "Trung tâm giám sát, điều hành thông minh (IOC)",
+        "operations-centre",
+        False,
+        ["lgsp", "he-thong-tthc", "qlvb", "bao-cao"],
+    ),
     "cong-dan-so": ("Ứng dụng công dân số", "application", False, ["ioc", "he-thong-tthc", "vneid"]),
 }
 
-AGENCIES = ["Văn phòng UBND tỉnh", "Sở Thông tin và Truyền thông", "Sở Khoa học và Công nghệ", "Sở Nội vụ",
-            "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Công an tỉnh", "Sở Y tế", "Sở Giáo dục và Đào tạo",
-            "Sở Tài nguyên và Môi trường", "Sở Lao động - Thương binh và Xã hội", "Ban Quản lý các khu công nghiệp"]
+AGENCIES = [
+    "Văn phòng UBND tỉnh",
+    "Sở Thông tin và Truyền thông",
+    "Sở Khoa học và Công nghệ",
+    "Sở Nội vụ",
+    "Sở Tài chính",
+    "Sở Kế hoạch và Đầu tư",
+    "Công an tỉnh",
+    "Sở Y tế",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Ban Quản lý các khu công nghiệp",
+]
 GROUPS = ["Các sở, ban, ngành", "UBND các huyện, thị xã, thành phố"]
 ENTERPRISES = ["VNPT", "Viettel", "MobiFone"]
 
 # (pillar group heading, task title templates)
 TASK_GROUPS = [
-    ("Nâng cao nhận thức về chuyển đổi số", ["Tuyên truyền, phổ biến về chuyển đổi số năm {y}", "Tổ chức hội nghị, hội thảo chuyển đổi số {p}"]),
-    ("Hoàn thiện thể chế, cơ chế, chính sách", ["Ban hành quy chế khai thác, chia sẻ dữ liệu tỉnh {p}", "Rà soát, sửa đổi quy định về chuyển đổi số"]),
-    ("Phát triển hạ tầng số", ["Nâng cấp Trung tâm dữ liệu tỉnh {p}", "Mở rộng Mạng truyền số liệu chuyên dùng đến cấp xã"]),
-    ("Phát triển dữ liệu số, nền tảng số", ["Nâng cấp Nền tảng tích hợp, chia sẻ dữ liệu (LGSP) tỉnh {p}", "Xây dựng Cơ sở dữ liệu đất đai tỉnh {p}", "Kết nối Cơ sở dữ liệu quốc gia về dân cư với Hệ thống giải quyết TTHC"]),
-    ("Bảo đảm an toàn thông tin, an ninh mạng", ["Thuê dịch vụ giám sát an toàn thông tin (SOC) năm {y}", "Diễn tập thực chiến an toàn thông tin năm {y}"]),
-    ("Phát triển chính quyền số", ["Triển khai Trung tâm giám sát, điều hành thông minh (IOC) {p}", "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính", "Nâng cấp Hệ thống quản lý văn bản và điều hành"]),
-    ("Phát triển kinh tế số, xã hội số", ["Phát triển Ứng dụng công dân số {p}", "Hỗ trợ doanh nghiệp nhỏ và vừa chuyển đổi số"]),
+    (
+        "Nâng cao nhận thức về chuyển đổi số",
+        ["Tuyên truyền, phổ biến về chuyển đổi số năm {y}", "Tổ chức hội nghị, hội thảo chuyển đổi số {p}"],
+    ),
+    (
+        "Hoàn thiện thể chế, cơ chế, chính sách",
+        ["Ban hành quy chế khai thác, chia sẻ dữ liệu tỉnh {p}", "Rà soát, sửa đổi quy định về chuyển đổi số"],
+    ),
+    (
+        "Phát triển hạ tầng số",
+        ["Nâng cấp Trung tâm dữ liệu tỉnh {p}", "Mở rộng Mạng truyền số liệu chuyên dùng đến cấp xã"],
+    ),
+    (
+        "Phát triển dữ liệu số, nền tảng số",
+        [
+            "Nâng cấp Nền tảng tích hợp, chia sẻ dữ liệu (LGSP) tỉnh {p}",
+            "Xây dựng Cơ sở dữ liệu đất đai tỉnh {p}",
+            "Kết nối Cơ sở dữ liệu quốc gia về dân cư với Hệ thống giải quyết TTHC",
+        ],
+    ),
+    (
+        "Bảo đảm an toàn thông tin, an ninh mạng",
+        ["Thuê dịch vụ giám sát an toàn thông tin (SOC) năm {y}", "Diễn tập thực chiến an toàn thông tin năm {y}"],
+    ),
+    (
+        "Phát triển chính quyền số",
+        [
+            "Triển khai Trung tâm giám sát, điều hành thông minh (IOC) {p}",
+            "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+            "Nâng cấp Hệ thống quản lý văn bản và điều hành",
+        ],
+    ),
+    (
+        "Phát triển kinh tế số, xã hội số",
+        ["Phát triển Ứng dụng công dân số {p}", "Hỗ trợ doanh nghiệp nhỏ và vừa chuyển đổi số"],
+    ),
     ("Phát triển nhân lực số", ["Đào tạo kỹ năng số cho cán bộ, công chức năm {y}"]),
 ]
-TASK_SYSTEMS = {"LGSP": "lgsp", "Trung tâm dữ liệu": "tttd", "SOC": "soc", "IOC": "ioc", "đất đai": "csdl-dat-dai",
-                "dân cư": "he-thong-tthc", "quản lý văn bản": "qlvb", "công dân số": "cong-dan-so"}
-BUDGETS = [("dau_tu_cong", "Đầu tư công"), ("mua_sam", "Thường xuyên: Đầu tư, mua sắm"),
-           ("thue_dich_vu", "Thường xuyên: Thuê dịch vụ")]
-INDICATORS = [("Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình", "%", ">="),
-              ("Tỷ lệ cơ quan nhà nước kết nối LGSP", "%", ">="),
-              ("Tỷ lệ văn bản điện tử có ký số", "%", ">="), ("Số hệ thống thông tin được giám sát an toàn", "hệ thống", ">="),
-              ("Tỷ lệ người dân trưởng thành có tài khoản định danh điện tử", "%", ">="),
-              ("Tỷ trọng kinh tế số trong GRDP", "%", ">="), ("Thời gian xử lý hồ sơ trung bình", "ngày", "<="),
-              ("Số cơ sở dữ liệu dùng chung được chia sẻ", "cơ sở dữ liệu", ">=")]
+TASK_SYSTEMS = {
+    "LGSP": "lgsp",
+    "Trung tâm dữ liệu": "tttd",
+    "SOC": "soc",
+    "IOC": "ioc",
+    "đất đai": "csdl-dat-dai",
+    "dân cư": "he-thong-tthc",
+    "quản lý văn bản": "qlvb",
+    "công dân số": "cong-dan-so",
+}
+BUDGETS = [
+    ("dau_tu_cong", "Đầu tư công"),
+    ("mua_sam", "Thường xuyên: Đầu tư, mua sắm"),
+    ("thue_dich_vu", "Thường xuyên: Thuê dịch vụ"),
+]
+INDICATORS = [
+    ("Tỷ lệ hồ sơ thủ tục hành chính được xử lý trực tuyến toàn trình", "%", ">="),
+    ("Tỷ lệ cơ quan nhà nước kết nối LGSP", "%", ">="),
+    ("Tỷ lệ văn bản điện tử có ký số", "%", ">="),
+    ("Số hệ thống thông tin được giám sát an toàn", "hệ thống", ">="),
+    ("Tỷ lệ người dân trưởng thành có tài khoản định danh điện tử", "%", ">="),
+    ("Tỷ trọng kinh tế số trong GRDP", "%", ">="),
+    ("Thời gian xử lý hồ sơ trung bình", "ngày", "<="),
+    ("Số cơ sở dữ liệu dùng chung được chia sẻ", "cơ sở dữ liệu", ">="),
+]
 
 
 def provinces(n: int) -> list[str]:
@@ -143,23 +285,50 @@ def years(n: int) -> list[int]:
 
 def national_guidance(year: int) -> Doc:
     """The national committee's yearly plan every provincial plan of that year implements."""
-    return Doc("KH", f"{year - 2000}", year, "UBQGCĐS", f"{year - 2000}/KH-UBQGCĐS", date(year, 1, 15),
-               f"hoạt động của Ủy ban Quốc gia về chuyển đổi số năm {year}", "Ủy ban Quốc gia về chuyển đổi số")
+    return Doc(
+        "KH",
+        f"{year - 2000}",
+        year,
+        "UBQGCĐS",
+        f"{year - 2000}/KH-UBQGCĐS",
+        date(year, 1, 15),
+        f"hoạt động của Ủy ban Quốc gia về chuyển đổi số năm {year}",
+        "Ủy ban Quốc gia về chuyển đổi số",
+    )
 
 
 def plan_doc(province: str, year: int) -> Doc:
     rng = random.Random(f"plan:{province}:{year}")
     n = str(rng.randint(20, 300))
-    return Doc("KH", n, year, "UBND", f"{n}/KH-UBND", date(year, rng.randint(1, 3), rng.randint(1, 28)),
-               f"chuyển đổi số tỉnh {province} năm {year}", f"UBND tỉnh {province}", national=False, province=province)
+    return Doc(
+        "KH",
+        n,
+        year,
+        "UBND",
+        f"{n}/KH-UBND",
+        date(year, rng.randint(1, 3), rng.randint(1, 28)),
+        f"chuyển đổi số tỉnh {province} năm {year}",
+        f"UBND tỉnh {province}",
+        national=False,
+        province=province,
+    )
 
 
 def party_resolution(province: str, first_year: int) -> Doc:
     rng = random.Random(f"nq:{province}")
     n = f"{rng.randint(1, 30):02d}"
-    return Doc("NQ", n, first_year, "TU", f"{n}-NQ/TU", date(first_year, rng.randint(1, 12), rng.randint(1, 28)),
-               f"về chuyển đổi số tỉnh {province} đến năm 2025, định hướng đến năm 2030",
-               f"Tỉnh ủy {province}", national=False, province=province)
+    return Doc(
+        "NQ",
+        n,
+        first_year,
+        "TU",
+        f"{n}-NQ/TU",
+        date(first_year, rng.randint(1, 12), rng.randint(1, 28)),
+        f"về chuyển đổi số tỉnh {province} đến năm 2025, định hướng đến năm 2030",
+        f"Tỉnh ủy {province}",
+        national=False,
+        province=province,
+    )
 
 
 def system_iri(key: str, province: str) -> str:
@@ -176,7 +345,7 @@ class PlanWriter:
 
     def __init__(self, province: str, year: int, first_year: int, shared: GraphWriter):
         self.province, self.year, self.first_year = province, year, first_year
-        self.shared = shared      # documents, agencies, systems, places: described once, as the build does
+        self.shared = shared  # documents, agencies, systems, places: described once, as the build does
         self.rng = random.Random(f"doc:{province}:{year}")
         self.stem = stem(province, year)
         self.file = f"{self.stem}.txt"
@@ -270,16 +439,21 @@ class PlanWriter:
         national = self.national_in_force()
         by_symbol = {d.symbol: d for d in national}
         for d in self.rng.sample(national, min(5, len(national))):
-            self.cite(self.doc, d, "based_on", str(k)); k += 1
+            self.cite(self.doc, d, "based_on", str(k))
+            k += 1
             for base in NATIONAL_BASES.get(d.symbol, []):
                 if base in by_symbol:
-                    self.cite(d, by_symbol[base], "based_on", f"rel-{k}"); k += 1
+                    self.cite(d, by_symbol[base], "based_on", f"rel-{k}")
+                    k += 1
         guidance = national_guidance(self.year)
-        self.cite(self.doc, guidance, "implements", str(k)); k += 1
+        self.cite(self.doc, guidance, "implements", str(k))
+        k += 1
         if "749/QĐ-TTg" in by_symbol:
-            self.cite(guidance, by_symbol["749/QĐ-TTg"], "based_on", f"rel-{k}"); k += 1
+            self.cite(guidance, by_symbol["749/QĐ-TTg"], "based_on", f"rel-{k}")
+            k += 1
         resolution = party_resolution(self.province, self.first_year)
-        self.cite(self.doc, resolution, "based_on", str(k)); k += 1
+        self.cite(self.doc, resolution, "based_on", str(k))
+        k += 1
         if self.year > self.first_year:
             self.cite(self.doc, plan_doc(self.province, self.year - 1), "based_on", str(k))
 
@@ -294,7 +468,11 @@ class PlanWriter:
             w.typed(iri, ORG + "Organization")
         w.add(iri, SKOS + "prefLabel", ox.Literal(name, language="vi"))
         w.label(iri, name)
-        w.add(iri, DX + "agencyKind", f"{ID}code/agency-{ {'group': 'group', 'enterprise': 'enterprise'}.get(kind, 'body') }")
+        w.add(
+            iri,
+            DX + "agencyKind",
+            f"{ID}code/agency-{ {'group': 'group', 'enterprise': 'enterprise'}.get(kind, 'body') }",
+        )
         w.add(iri, DX + "scope", self.place(province) if kind != "enterprise" else iris.place(None))
         return iri
 
@@ -321,11 +499,12 @@ class PlanWriter:
             a = self.system(key)
             for dep in deps:
                 if self.rng.random() < 0.1:
-                    continue                  # not every plan restates every link
+                    continue  # not every plan restates every link
                 b = self.system(dep)
                 self.w.add(a, DX + "usesDataFrom", b)
                 self.w.add(a, DX + "dependsOn", b)
-                node = f"{ID}system-link/{slug(self.stem, 120)}/{k}"; k += 1
+                node = f"{ID}system-link/{slug(self.stem, 120)}/{k}"
+                k += 1
                 self.w.typed(node, DX + "SystemLinkStatement")
                 self.w.add(node, DX + "fromSystem", a)
                 self.w.add(node, DX + "toSystem", b)
@@ -333,7 +512,7 @@ class PlanWriter:
                 self.w.value(node, DX + "directed", True)
                 self.prov(node, f"{name} khai thác dữ liệu từ {SYSTEMS[dep][0]}")
         for key, (name, _cat, national, deps) in SYSTEMS.items():
-            if national:                     # national links as the plan restates them
+            if national:  # national links as the plan restates them
                 for dep in deps:
                     self.w.add(self.system(key), DX + "dependsOn", self.system(dep))
 
@@ -365,8 +544,14 @@ class PlanWriter:
             group = self.task_group(appendix, heading)
             for template in titles:
                 number += 1
-                self.task(appendix, group, number, template.format(y=self.year, p=self.province),
-                          self.rng.choice(bases), resolution)
+                self.task(
+                    appendix,
+                    group,
+                    number,
+                    template.format(y=self.year, p=self.province),
+                    self.rng.choice(bases),
+                    resolution,
+                )
 
     def task(self, appendix: str, group: str, number: int, title: str, basis: Doc, resolution: Doc) -> None:
         w, rng = self.w, self.rng
@@ -484,22 +669,30 @@ def generate(n_provinces: int, n_years: int) -> Iterator[tuple[str, list[ox.Quad
 @dataclass(frozen=True)
 class Landmarks:
     """Things the benchmark asks about, present at every size."""
+
     province: str
-    app: str            # a provincial application at the top of a dependency chain
-    lgsp: str           # the first province's LGSP
-    ndxp: str           # the national data-exchange platform
-    task: str           # a task of the latest plan of the first province
-    symbol: str         # the symbol of that plan
+    app: str  # a provincial application at the top of a dependency chain
+    lgsp: str  # the first province's LGSP
+    ndxp: str  # the national data-exchange platform
+    task: str  # a task of the latest plan of the first province
+    symbol: str  # the symbol of that plan
 
 
 def landmarks(n_years: int) -> Landmarks:
     province = provinces(1)[0]
     ys = years(n_years)
     w = PlanWriter(province, ys[-1], ys[0], GraphWriter(SHARED_GRAPH))
-    task = next(q.subject.value for q in w.quads()
-                if q.predicate.value == RDF + "type" and q.object.value == DX + "Task")
-    return Landmarks(province, system_iri("cong-dan-so", province), system_iri("lgsp", province),
-                     system_iri("ndxp", province), task, w.doc.symbol)
+    task = next(
+        q.subject.value for q in w.quads() if q.predicate.value == RDF + "type" and q.object.value == DX + "Task"
+    )
+    return Landmarks(
+        province,
+        system_iri("cong-dan-so", province),
+        system_iri("lgsp", province),
+        system_iri("ndxp", province),
+        task,
+        w.doc.symbol,
+    )
 
 
 def write_nquads(path: str | Path, n_provinces: int, n_years: int) -> tuple[int, int]:
@@ -536,7 +729,8 @@ def main(argv=None) -> int:
         graphs, quads = write_nquads(args.out, n_p, n_y)
         print(f"{args.out}: {graphs} graphs, {quads} quads")
     if args.store:
-        from kg.store import EmbeddedStore
+        from dxkg.kg.store import EmbeddedStore
+
         store = EmbeddedStore(args.store)
         print(f"{args.store}: {load_into(store, n_p, n_y)} quads")
         store.close()

@@ -6,6 +6,7 @@ Builds the seeds into a scratch store, serves them, and photographs (headless Ch
 nothing fetched from outside 127.0.0.1): the LGSP of Hà Nam with what it depends on and
 what depends on it, and the legal-basis trace of a Phụ lục task up to Quyết định 749/QĐ-TTg.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,9 +17,9 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
-from kg.namespaces import ID
-from kg.pipeline import build_store
-from server.wsgi import make_server, shutdown
+from dxkg.kg.namespaces import ID
+from dxkg.kg.pipeline import build_store
+from dxkg.server.wsgi import make_server, shutdown
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "img"
@@ -33,8 +34,12 @@ SELECT ?task WHERE {{
 
 def task_reaching_749(base: str) -> str:
     """A task of a Phụ lục whose plan rests, directly or not, on QĐ 749/QĐ-TTg."""
-    reply = requests.get(f"{base}/sparql", params={"query": TASK_TO_749},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    reply = requests.get(
+        f"{base}/sparql",
+        params={"query": TASK_TO_749},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
     reply.raise_for_status()
     rows = reply.json()["results"]["bindings"]
     if not rows:
@@ -44,22 +49,31 @@ def task_reaching_749(base: str) -> str:
 
 def shoot(base: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
+
     lgsp = "dxid:system/ha-nam/lgsp"
-    shots = {   # the Hà Nam landscape with its LGSP selected and expanded (a permalink's state)
-        "graph-lgsp-ha-nam.png": "/graph/systems?" + urlencode(
-            {"scope": "Hà Nam", "expand": lgsp, "sel": lgsp}),
-        "graph-trace-749.png": "/graph/trace?" + urlencode(
-            {"task": task_reaching_749(base).replace(ID, "dxid:")}),
+    shots = {  # the Hà Nam landscape with its LGSP selected and expanded (a permalink's state)
+        "graph-lgsp-ha-nam.png": "/graph/systems?" + urlencode({"scope": "Hà Nam", "expand": lgsp, "sel": lgsp}),
+        "graph-trace-749.png": "/graph/trace?" + urlencode({"task": task_reaching_749(base).replace(ID, "dxid:")}),
     }
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--headless",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
-        page.route("**/*", lambda route: route.continue_()
-                   if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort())
+        page.route(
+            "**/*",
+            lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort(),
+        )
         for name, path in shots.items():
             page.goto(base + path)
             page.wait_for_selector("body[data-restored='1']", state="attached", timeout=60_000)
@@ -86,5 +100,5 @@ def main() -> None:
             shutdown(app, server)
 
 
-if __name__ == "__main__":      # the service's workers are spawned: they re-import this file
+if __name__ == "__main__":  # the service's workers are spawned: they re-import this file
     main()

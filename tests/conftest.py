@@ -1,4 +1,5 @@
 """Shared fixtures: a live dxkg service on an ephemeral 127.0.0.1 port over a scratch store."""
+
 from __future__ import annotations
 
 import threading
@@ -6,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.namespaces import DX, ID
-from kg.store import EmbeddedStore
-from server.wsgi import make_server, shutdown
+from dxkg.kg.namespaces import DX, ID
+from dxkg.kg.store import EmbeddedStore
+from dxkg.server.wsgi import make_server, shutdown
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TOKEN = "test-token-0123456789"
@@ -55,7 +56,7 @@ class LiveServer:
         try:
             self.server.run()
         except (OSError, ValueError):
-            if not self.closing:      # closing the socket under the loop ends it this way
+            if not self.closing:  # closing the socket under the loop ends it this way
                 raise
 
     def close(self) -> None:
@@ -91,8 +92,7 @@ def live_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def writable_server(tmp_path_factory):
     """A service over the sample data that accepts updates with ``TOKEN``."""
-    server = LiveServer(make_store(tmp_path_factory.mktemp("store") / "store"), workers=2,
-                        update_token=TOKEN)
+    server = LiveServer(make_store(tmp_path_factory.mktemp("store") / "store"), workers=2, update_token=TOKEN)
     yield server
     server.close()
 
@@ -103,9 +103,16 @@ MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 HT = "http://www.w3.org/2011/http#"
 CNT = "http://www.w3.org/2011/content#"
 HTS = "http://www.w3.org/2011/http-statusCodes#"
-STATUS = {"OK": (200,), "Created": (201,), "NoContent": (204,), "NotFound": (404,),
-          "StatusCode2xx": range(200, 300), "StatusCode3xx": range(300, 400),
-          "StatusCode4xx": range(400, 500), "StatusCode5xx": range(500, 600)}
+STATUS = {
+    "OK": (200,),
+    "Created": (201,),
+    "NoContent": (204,),
+    "NotFound": (404,),
+    "StatusCode2xx": range(200, 300),
+    "StatusCode3xx": range(300, 400),
+    "StatusCode4xx": range(400, 500),
+    "StatusCode5xx": range(500, 600),
+}
 
 
 def need_w3c(*parts: str) -> Path:
@@ -115,16 +122,16 @@ def need_w3c(*parts: str) -> Path:
     return path
 
 
-def w3c_server(tmp_path_factory, part: str, nquads: str | bytes = "", workers: int = 2) -> "LiveServer":
+def w3c_server(tmp_path_factory, part: str, nquads: str | bytes = "", workers: int = 2) -> LiveServer:
     """A live server with updates enabled, over a scratch store, for one W3C manifest."""
     need_w3c(part, "manifest.ttl")
-    return LiveServer(make_store(tmp_path_factory.mktemp(part) / "store", nquads), workers=workers,
-                      update_token=TOKEN)
+    return LiveServer(make_store(tmp_path_factory.mktemp(part) / "store", nquads), workers=workers, update_token=TOKEN)
 
 
 def manifest_tests(path: Path) -> list[tuple[str, object, object]]:
     """``(local name, test node, graph)`` for every entry of a manifest and its includes."""
     import rdflib
+
     g = rdflib.Graph()
     g.parse(path, format="turtle")
     out = []
@@ -151,37 +158,49 @@ def manifest_requests(g, test) -> list[dict]:
     for req in Collection(g, one(action, "requests")):
         headers = {}
         hl = one(req, "headers")
-        for h in (Collection(g, hl) if hl else []):
+        for h in Collection(g, hl) if hl else []:
             headers[str(one(h, "fieldName"))] = str(one(h, "fieldValue"))
         body = one(req, "body")
         resp = one(req, "resp")
         expect_headers = {}
         rl = one(resp, "headers")
-        for h in (Collection(g, rl) if rl else []):
+        for h in Collection(g, rl) if rl else []:
             expect_headers[str(one(h, "fieldName")).lower()] = str(one(h, "fieldValue"))
         rbody = one(resp, "body")
-        out.append({
-            "method": str(one(req, "methodName")),
-            "path": str(one(req, "absolutePath")),
-            "headers": headers,
-            "body": None if body is None else str(one(body, "chars", CNT)).encode(
-                str(one(body, "characterEncoding", CNT) or "UTF-8")),
-            "status": {c for s in g.objects(resp, rdflib.URIRef(MF + "expectedStatus"))
-                       for c in STATUS[str(s).removeprefix(HTS)]},
-            "format": one(resp, "expectedFormat", MF),
-            "boolean": one(resp, "expectedBoolean", MF),
-            "location": one(resp, "expectedLocation", MF),
-            "expect_headers": expect_headers,
-            "expect_body": None if rbody is None else str(one(rbody, "chars", CNT)),
-        })
+        out.append(
+            {
+                "method": str(one(req, "methodName")),
+                "path": str(one(req, "absolutePath")),
+                "headers": headers,
+                "body": None
+                if body is None
+                else str(one(body, "chars", CNT)).encode(str(one(body, "characterEncoding", CNT) or "UTF-8")),
+                "status": {
+                    c
+                    for s in g.objects(resp, rdflib.URIRef(MF + "expectedStatus"))
+                    for c in STATUS[str(s).removeprefix(HTS)]
+                },
+                "format": one(resp, "expectedFormat", MF),
+                "boolean": one(resp, "expectedBoolean", MF),
+                "location": one(resp, "expectedLocation", MF),
+                "expect_headers": expect_headers,
+                "expect_body": None if rbody is None else str(one(rbody, "chars", CNT)),
+            }
+        )
     return out
 
 
 def parse_rdf(body: bytes, content_type: str, base: str = "http://example.org/"):
     import rdflib
-    fmt = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-           "application/ld+json": "json-ld", "application/n-quads": "nquads",
-           "application/trig": "trig"}[content_type.split(";")[0].strip()]
+
+    fmt = {
+        "text/turtle": "turtle",
+        "application/n-triples": "nt",
+        "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld",
+        "application/n-quads": "nquads",
+        "application/trig": "trig",
+    }[content_type.split(";")[0].strip()]
     g = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
     g.parse(data=body, format=fmt, publicID=base)
     return g

@@ -5,6 +5,7 @@ Oxigraph server always runs (the ``oxigraph`` PyPI package is a test extra); Vir
 when ``virtuoso-t`` is installed, else its tests are skipped with the reason printed.
 The process handling itself lives in ``bench/servers.py``, which the benchmark shares.
 """
+
 from __future__ import annotations
 
 import sys
@@ -13,10 +14,10 @@ from pathlib import Path
 import pytest
 from requests.auth import HTTPDigestAuth
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # bench/ is not an installed package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
 
 from bench import servers  # noqa: E402
-from kg.remote import RemoteStore, endpoints_for  # noqa: E402
+from dxkg.kg.remote import RemoteStore, endpoints_for  # noqa: E402
 
 
 def remote_store(server: servers.Server, **options) -> RemoteStore:

@@ -1,15 +1,16 @@
 """Tasks, indicators, service usage and stated totals read from appendix tables."""
+
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-import loaders.appendix as appendix
-from loaders.appendix import column_role, comparator, extract
-from loaders.records import LegalRef
-from loaders.structure import parse_structure
-from loaders.tables import find_tables
-from loaders.text import fold
+import dxkg.loaders.appendix as appendix
+from dxkg.loaders.appendix import column_role, comparator, extract
+from dxkg.loaders.records import LegalRef
+from dxkg.loaders.structure import parse_structure
+from dxkg.loaders.tables import find_tables
+from dxkg.loaders.text import fold
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -48,7 +49,11 @@ DANH MỤC DỰ ÁN
 def test_tasks_budgets_years_and_merged_lead():
     data = _extract(BUDGET)
     assert [(t.number, t.title) for t in data.tasks] == [
-        ("1", "Đầu tư thiết bị"), ("2", "Quy hoạch hạ tầng"), ("3", "Nền tảng trợ lý ảo"), ("", "Hệ thống truyền thanh")]
+        ("1", "Đầu tư thiết bị"),
+        ("2", "Quy hoạch hạ tầng"),
+        ("3", "Nền tảng trợ lý ảo"),
+        ("", "Hệ thống truyền thanh"),
+    ]
     one, two, three, four = data.tasks
     assert [(b.category, b.million_vnd) for b in one.budgets] == [("dau_tu_cong", Decimal(2000))]
     assert [(b.category, b.million_vnd) for b in two.budgets] == [("mua_sam", Decimal(500))]
@@ -56,7 +61,7 @@ def test_tasks_budgets_years_and_merged_lead():
     assert [(b.category, b.million_vnd) for b in three.budgets] == [("thue_dich_vu", Decimal(1250))]
     assert three.budgets[0].label == "Kinh phí (triệu đồng) / Thường xuyên / Thuê dịch vụ"
     assert three.years == 3 and one.years is None
-    assert _names(two.leads) == _names(three.leads) == _names(one.leads)       # merged cell: same as above
+    assert _names(two.leads) == _names(three.leads) == _names(one.leads)  # merged cell: same as above
     assert _names(four.leads) == ["UBND các huyện"]
     assert three.group == ["I CÁC SỞ, NGÀNH"] and four.group == ["II CÁC HUYỆN"]
     assert all(t.appendix == "Phụ lục II" and t.table == 0 for t in data.tasks)
@@ -65,8 +70,11 @@ def test_tasks_budgets_years_and_merged_lead():
 def test_total_rows_are_stated_totals_that_the_rows_reproduce():
     data = _extract(BUDGET)
     assert [(t.kind, t.category, t.value) for t in data.totals] == [
-        ("budget", "dau_tu_cong", Decimal(8000)), ("budget", "mua_sam", Decimal(500)),
-        ("budget", "thue_dich_vu", Decimal(1250)), ("budget", "total", Decimal(9750))]
+        ("budget", "dau_tu_cong", Decimal(8000)),
+        ("budget", "mua_sam", Decimal(500)),
+        ("budget", "thue_dich_vu", Decimal(1250)),
+        ("budget", "total", Decimal(9750)),
+    ]
     assert data.issues == []
 
 
@@ -77,18 +85,22 @@ def test_a_total_the_rows_do_not_reproduce_is_reported():
 
 
 def test_lead_inheritance_stops_at_a_group_row():
-    text = ("| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp |\n|---|---|---|---|\n"
-            "| I | Nhóm A | | |\n| 1 | Việc một | Sở A | Sở C |\n| 2 | Việc hai | | |\n"
-            "| II | Nhóm B | | |\n| 1 | Việc ba | | |\n")
+    text = (
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp |\n|---|---|---|---|\n"
+        "| I | Nhóm A | | |\n| 1 | Việc một | Sở A | Sở C |\n| 2 | Việc hai | | |\n"
+        "| II | Nhóm B | | |\n| 1 | Việc ba | | |\n"
+    )
     tasks = _extract(text).tasks
     assert [_names(t.leads) for t in tasks] == [["Sở A"], ["Sở A"], []]
-    assert [_names(t.coops) for t in tasks] == [["Sở C"], [], []]       # co-operating agencies never inherited
+    assert [_names(t.coops) for t in tasks] == [["Sở C"], [], []]  # co-operating agencies never inherited
 
 
 def test_html_rowspan_amount_is_counted_once():
-    text = ("<table>\n<tr><th>STT</th><th>Nhiệm vụ</th><th>Chủ trì</th><th>Kinh phí (triệu đồng)</th></tr>\n"
-            "<tr><td>1</td><td>A</td><td rowspan='2'>Sở Y tế</td><td rowspan='2'>900</td></tr>\n"
-            "<tr><td>2</td><td>B</td></tr>\n</table>\n")
+    text = (
+        "<table>\n<tr><th>STT</th><th>Nhiệm vụ</th><th>Chủ trì</th><th>Kinh phí (triệu đồng)</th></tr>\n"
+        "<tr><td>1</td><td>A</td><td rowspan='2'>Sở Y tế</td><td rowspan='2'>900</td></tr>\n"
+        "<tr><td>2</td><td>B</td></tr>\n</table>\n"
+    )
     tasks = _extract(text).tasks
     assert [[b.million_vnd for b in t.budgets] for t in tasks] == [[Decimal(900)], []]
     assert _names(tasks[1].leads) == ["Sở Y tế"]
@@ -102,23 +114,29 @@ def test_amount_unit_in_the_header_is_converted_to_million():
 
 # ---------------------------------------------------------------- groups and legal references
 
-NESTED = "\n".join([
-    "TT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tKết quả\tThời gian thực hiện",
-    "<b>I. Các nhiệm vụ theo Kế hoạch số 12/KH-UBND</b>\t\t\t\t\t",
-    "1\tCơ chế, chính sách\t\t\t\t",
-    "1.1\tQuy chế A\tSở TT&TT\t\tQuyết định\tQuý IV",
-    "1.2\tQuy chế B\tSở TT&TT\t\t\tThường xuyên",
-    "2\tĐo lường kinh tế số\tCục Thống kê\t\t\t",
-    "<b>Nhóm không số</b>\t\t\t\t\t",
-    "\tBáo cáo tổng hợp\tSở KH&ĐT\t\t\tCả năm",
-])
+NESTED = "\n".join(
+    [
+        "TT\tNội dung công việc\tĐơn vị chủ trì\tĐơn vị phối hợp\tKết quả\tThời gian thực hiện",
+        "<b>I. Các nhiệm vụ theo Kế hoạch số 12/KH-UBND</b>\t\t\t\t\t",
+        "1\tCơ chế, chính sách\t\t\t\t",
+        "1.1\tQuy chế A\tSở TT&TT\t\tQuyết định\tQuý IV",
+        "1.2\tQuy chế B\tSở TT&TT\t\t\tThường xuyên",
+        "2\tĐo lường kinh tế số\tCục Thống kê\t\t\t",
+        "<b>Nhóm không số</b>\t\t\t\t\t",
+        "\tBáo cáo tổng hợp\tSở KH&ĐT\t\t\tCả năm",
+    ]
+)
 
 
 def test_group_rows_and_paths(monkeypatch):
     monkeypatch.setattr(appendix, "refs_in_text", _fake_refs)
     tasks = _extract(NESTED).tasks
-    assert [(t.number, t.title) for t in tasks] == [("1.1", "Quy chế A"), ("1.2", "Quy chế B"),
-                                                    ("2", "Đo lường kinh tế số"), ("", "Báo cáo tổng hợp")]
+    assert [(t.number, t.title) for t in tasks] == [
+        ("1.1", "Quy chế A"),
+        ("1.2", "Quy chế B"),
+        ("2", "Đo lường kinh tế số"),
+        ("", "Báo cáo tổng hợp"),
+    ]
     top = "I Các nhiệm vụ theo Kế hoạch số 12/KH-UBND"
     assert tasks[0].group == [top, "1 Cơ chế, chính sách"]
     assert tasks[2].group == [top]
@@ -134,67 +152,132 @@ def test_group_references_cover_every_row_under_the_group(monkeypatch):
 
 
 def _fake_refs(text, span, province, year=None):
-    return [LegalRef("Kế hoạch số 12/KH-UBND", "12/KH-UBND", "KH", "12", None, "UBND", False, span, province)] \
-        if "12/KH-UBND" in text else []
+    return (
+        [LegalRef("Kế hoạch số 12/KH-UBND", "12/KH-UBND", "KH", "12", None, "UBND", False, span, province)]
+        if "12/KH-UBND" in text
+        else []
+    )
 
 
 # ---------------------------------------------------------------- indicators
 
-INDICATORS = "\n".join([
-    "\tSTT", "\tTên nhiệm vụ", "\tCơ quan chủ trì đánh giá", "\tCơ quan chủ trì thực hiện", "\tNăm 2024",
-    "\tCăn cứ giao chỉ tiêu", "",
-    "\t", "\t", "\t", "\t", "\tĐơn vị tính", "\tGiao chỉ tiêu", "\t", "",
-    "\t1.", "\tTỷ lệ hồ sơ trực tuyến", "\tSở TT&TT", "\tCác sở, ngành", "\t%", "\tTối thiểu 80", "\tNghị quyết 01",
-    "",
-    "\t2.", "\tSố hóa kết quả", "\tVăn phòng UBND tỉnh", "\tCác sở, ngành", "\t", "\t", "\t", "",
-    "\t3.", "\tCấp tỉnh", "\t", "\t", "\t%", "\t90", "\t", "",
-    "\t4.", "\tCấp xã", "\t", "\t", "\t%", "\tTối đa 5", "\t", "",
-])
+INDICATORS = "\n".join(
+    [
+        "\tSTT",
+        "\tTên nhiệm vụ",
+        "\tCơ quan chủ trì đánh giá",
+        "\tCơ quan chủ trì thực hiện",
+        "\tNăm 2024",
+        "\tCăn cứ giao chỉ tiêu",
+        "",
+        "\t",
+        "\t",
+        "\t",
+        "\t",
+        "\tĐơn vị tính",
+        "\tGiao chỉ tiêu",
+        "\t",
+        "",
+        "\t1.",
+        "\tTỷ lệ hồ sơ trực tuyến",
+        "\tSở TT&TT",
+        "\tCác sở, ngành",
+        "\t%",
+        "\tTối thiểu 80",
+        "\tNghị quyết 01",
+        "",
+        "\t2.",
+        "\tSố hóa kết quả",
+        "\tVăn phòng UBND tỉnh",
+        "\tCác sở, ngành",
+        "\t",
+        "\t",
+        "\t",
+        "",
+        "\t3.",
+        "\tCấp tỉnh",
+        "\t",
+        "\t",
+        "\t%",
+        "\t90",
+        "\t",
+        "",
+        "\t4.",
+        "\tCấp xã",
+        "\t",
+        "\t",
+        "\t%",
+        "\tTối đa 5",
+        "\t",
+        "",
+    ]
+)
 
 
 def test_indicators_with_target_unit_comparator_and_sub_indicators():
     data = _extract(INDICATORS)
     assert data.tasks == []
     got = [(i.number, i.title, i.target, i.value, i.unit, i.comparator, i.parent) for i in data.indicators]
-    assert got == [("1", "Tỷ lệ hồ sơ trực tuyến", "Tối thiểu 80", Decimal(80), "%", ">=", None),
-                   ("2", "Số hóa kết quả", None, None, None, None, None),
-                   ("3", "Cấp tỉnh", "90", Decimal(90), "%", ">=", "2"),
-                   ("4", "Cấp xã", "Tối đa 5", Decimal(5), "%", "<=", "2")]
+    assert got == [
+        ("1", "Tỷ lệ hồ sơ trực tuyến", "Tối thiểu 80", Decimal(80), "%", ">=", None),
+        ("2", "Số hóa kết quả", None, None, None, None, None),
+        ("3", "Cấp tỉnh", "90", Decimal(90), "%", ">=", "2"),
+        ("4", "Cấp xã", "Tối đa 5", Decimal(5), "%", "<=", "2"),
+    ]
     first, parent, sub = data.indicators[:3]
     assert _names(first.assessors) == ["Sở TT&TT"] and _names(first.leads) == ["Các sở, ngành"]
     assert _names(sub.assessors) == _names(parent.assessors) == ["Văn phòng UBND tỉnh"]
 
 
 def test_indicator_targets_inside_titles():
-    text = "\n".join(["STT\tNội dung chỉ tiêu\tChủ trì\tPhối hợp", "<b>I</b>\t<b>Chính quyền số</b>\t\t",
-                      "1\t80% hồ sơ công việc cấp tỉnh; 70% cấp huyện\tVP UBND tỉnh\tSở TTTT",
-                      "2\tTỷ lệ dân số có tài khoản trên 50%\tSở TTTT\t",
-                      "3\tPhấn đấu có trên 150 doanh nghiệp công nghệ số\tSở KHĐT\t",
-                      "4\tPhổ cập mạng 4G/5G\tSở TTTT\t"])
+    text = "\n".join(
+        [
+            "STT\tNội dung chỉ tiêu\tChủ trì\tPhối hợp",
+            "<b>I</b>\t<b>Chính quyền số</b>\t\t",
+            "1\t80% hồ sơ công việc cấp tỉnh; 70% cấp huyện\tVP UBND tỉnh\tSở TTTT",
+            "2\tTỷ lệ dân số có tài khoản trên 50%\tSở TTTT\t",
+            "3\tPhấn đấu có trên 150 doanh nghiệp công nghệ số\tSở KHĐT\t",
+            "4\tPhổ cập mạng 4G/5G\tSở TTTT\t",
+        ]
+    )
     got = [(i.target, i.value, i.unit, i.comparator, i.group) for i in _extract(text).indicators]
-    assert got == [("80%", Decimal(80), "%", ">=", ["I Chính quyền số"]),
-                   ("trên 50%", Decimal(50), "%", ">", ["I Chính quyền số"]),
-                   ("trên 150", Decimal(150), None, ">", ["I Chính quyền số"]),
-                   ("Phổ cập mạng 4G/5G", None, None, None, ["I Chính quyền số"])]
+    assert got == [
+        ("80%", Decimal(80), "%", ">=", ["I Chính quyền số"]),
+        ("trên 50%", Decimal(50), "%", ">", ["I Chính quyền số"]),
+        ("trên 150", Decimal(150), None, ">", ["I Chính quyền số"]),
+        ("Phổ cập mạng 4G/5G", None, None, None, ["I Chính quyền số"]),
+    ]
 
 
-@pytest.mark.parametrize("target, op", [("Tối thiểu 80", ">="), ("tối đa 10", "<="), ("trên 50%", ">"),
-                                        ("dưới 5%", "<"), ("100", ">="), ("đạt 80%", ">="), ("", None)])
+@pytest.mark.parametrize(
+    "target, op",
+    [
+        ("Tối thiểu 80", ">="),
+        ("tối đa 10", "<="),
+        ("trên 50%", ">"),
+        ("dưới 5%", "<"),
+        ("100", ">="),
+        ("đạt 80%", ">="),
+        ("", None),
+    ],
+)
 def test_comparator(target, op):
     assert comparator(target) == op
 
 
 # ---------------------------------------------------------------- services
 
-SERVICES = "\n".join([
-    "STT\tDịch vụ\tTổng\tThành công\tThất bại",
-    "I\tDịch vụ cấp tỉnh\t1.050\t1.000\t50",
-    "1\tLGSP - Dịch vụ A\t1.000\t960\t40",
-    "2\tLGSP - Dịch vụ B\t50\t40\t10",
-    "II\tDịch vụ quốc gia\t7\t7\t0",
-    "1\tNGSP - Dịch vụ C\t7\t7\t0",
-    "\tTỔNG\t1.057\t1.007\t50",
-])
+SERVICES = "\n".join(
+    [
+        "STT\tDịch vụ\tTổng\tThành công\tThất bại",
+        "I\tDịch vụ cấp tỉnh\t1.050\t1.000\t50",
+        "1\tLGSP - Dịch vụ A\t1.000\t960\t40",
+        "2\tLGSP - Dịch vụ B\t50\t40\t10",
+        "II\tDịch vụ quốc gia\t7\t7\t0",
+        "1\tNGSP - Dịch vụ C\t7\t7\t0",
+        "\tTỔNG\t1.057\t1.007\t50",
+    ]
+)
 
 
 def test_service_usage_and_subtotals():
@@ -202,9 +285,13 @@ def test_service_usage_and_subtotals():
     assert [(s.group, s.number, s.label, s.total, s.success, s.failed) for s in data.services] == [
         ("I Dịch vụ cấp tỉnh", "1", "LGSP - Dịch vụ A", 1000, 960, 40),
         ("I Dịch vụ cấp tỉnh", "2", "LGSP - Dịch vụ B", 50, 40, 10),
-        ("II Dịch vụ quốc gia", "1", "NGSP - Dịch vụ C", 7, 7, 0)]
+        ("II Dịch vụ quốc gia", "1", "NGSP - Dịch vụ C", 7, 7, 0),
+    ]
     assert [(t.kind, t.category, t.value) for t in data.totals if t.category == "all"] == [
-        ("service_total", "all", 1057), ("service_success", "all", 1007), ("service_failed", "all", 50)]
+        ("service_total", "all", 1057),
+        ("service_success", "all", 1007),
+        ("service_failed", "all", 50),
+    ]
     assert len(data.totals) == 9 and data.issues == [] and data.tasks == []
 
 
@@ -218,12 +305,38 @@ def test_service_subtotal_mismatch_and_bad_row_are_reported():
 
 # ---------------------------------------------------------------- classification and robustness
 
+
 def test_column_roles():
-    assert [column_role(x) for x in ["Thời gian thuê (năm)", "Đơn vị phối hợp", "Cơ quan chủ trì đánh giá",
-                                     "Đơn vị chủ trì triển khai", "Lãnh đạo chỉ đạo", "Thời gian hoàn thành",
-                                     "Kết quả công việc", "Căn cứ giao chỉ tiêu", "Năm 2024 / Đơn vị tính",
-                                     "Năm 2024 / Giao chỉ tiêu", "Dự kiến phí (triệu đồng) / Đầu tư công", "Ghi chú"]] == [
-        "years", "coop", "assessor", "lead", "leader", "deadline", "result", "basis", "unit", "target", "budget", "note"]
+    assert [
+        column_role(x)
+        for x in [
+            "Thời gian thuê (năm)",
+            "Đơn vị phối hợp",
+            "Cơ quan chủ trì đánh giá",
+            "Đơn vị chủ trì triển khai",
+            "Lãnh đạo chỉ đạo",
+            "Thời gian hoàn thành",
+            "Kết quả công việc",
+            "Căn cứ giao chỉ tiêu",
+            "Năm 2024 / Đơn vị tính",
+            "Năm 2024 / Giao chỉ tiêu",
+            "Dự kiến phí (triệu đồng) / Đầu tư công",
+            "Ghi chú",
+        ]
+    ] == [
+        "years",
+        "coop",
+        "assessor",
+        "lead",
+        "leader",
+        "deadline",
+        "result",
+        "basis",
+        "unit",
+        "target",
+        "budget",
+        "note",
+    ]
 
 
 def test_tables_we_do_not_recognise_are_left_alone():
@@ -239,15 +352,19 @@ def test_a_failing_table_is_reported_and_the_others_still_read(monkeypatch):
         if ctx.index == 0:
             raise ValueError("boom")
         real(lines, ctx, out)
+
     monkeypatch.setitem(appendix._READERS, "tasks", fail_on_first)
-    text = ("| STT | Nhiệm vụ | Chủ trì |\n|---|---|---|\n| 1 | A | Sở A |\n\nChữ\n\n"
-            "| STT | Nhiệm vụ | Chủ trì |\n|---|---|---|\n| 1 | B | Sở B |\n")
+    text = (
+        "| STT | Nhiệm vụ | Chủ trì |\n|---|---|---|\n| 1 | A | Sở A |\n\nChữ\n\n"
+        "| STT | Nhiệm vụ | Chủ trì |\n|---|---|---|\n| 1 | B | Sở B |\n"
+    )
     data = _extract(text)
     assert [t.title for t in data.tasks] == ["B"]
     assert data.issues[0].line == 1 and "boom" in data.issues[0].message
 
 
 # ---------------------------------------------------------------- seeds
+
 
 def _seed(prefix: str):
     if not SEEDS.is_dir():
@@ -258,14 +375,17 @@ def _seed(prefix: str):
     return extract(lines, path.name, header.province, apps, find_tables(lines, path.name))
 
 
-@pytest.mark.parametrize("prefix, tasks, indicators, services", [
-    ("000", 47, 0, 0), ("001", 45, 27, 0), ("002", 25, 17, 0), ("003", 78, 0, 38), ("004", 0, 0, 0)])
+@pytest.mark.parametrize(
+    "prefix, tasks, indicators, services",
+    [("000", 47, 0, 0), ("001", 45, 27, 0), ("002", 25, 17, 0), ("003", 78, 0, 38), ("004", 0, 0, 0)],
+)
 def test_seed_counts(prefix, tasks, indicators, services):
     data = _seed(prefix)
     assert (len(data.tasks), len(data.indicators), len(data.services)) == (tasks, indicators, services)
     # the only slip the seeds have: 003 names Sở TT&TT as lead and as cooperating agency of one task
     assert [(i.line, i.message.split(" listed")[0]) for i in data.issues] == (
-        [(762, "Sở Thông tin và Truyền thông")] if prefix == "003" else [])
+        [(762, "Sở Thông tin và Truyền thông")] if prefix == "003" else []
+    )
 
 
 def test_seed_000_counts_per_appendix_and_budget_totals():
@@ -286,7 +406,7 @@ def test_seed_003_service_totals():
     grand = {t.kind: t.value for t in data.totals if t.category == "all"}
     assert grand == {"service_total": 266054603, "service_success": 265659149, "service_failed": 395454}
     assert sum(s.total for s in data.services) == 266054603
-    assert sum(t.category != "all" for t in data.totals) == 7 * 3      # every group states its subtotals
+    assert sum(t.category != "all" for t in data.totals) == 7 * 3  # every group states its subtotals
 
 
 def _task(data, title_part):
@@ -301,8 +421,13 @@ GOLD_000 = [
     ("Ứng dụng trí tuệ nhân tạo để hỗ trợ người dân", "Sở Thông tin và Truyền thông", "Quý IV/2025", {}, None),
     ("Nâng cấp Cổng Thông tin điện tử tỉnh Hà Nam", "Sở Thông tin và Truyền thông", None, {"thue_dich_vu": 11565}, 3),
     ("Hệ thống quản lý đăng ký phương tiện thủy nội địa", "Sở Giao thông vận tải", None, {"thue_dich_vu": 1600}, 3),
-    ("Hệ thống thông tin, cơ sở dữ liệu khí tượng thủy văn", "Sở Tài nguyên và Môi trường", None,
-     {"thue_dich_vu": 2485}, 3),
+    (
+        "Hệ thống thông tin, cơ sở dữ liệu khí tượng thủy văn",
+        "Sở Tài nguyên và Môi trường",
+        None,
+        {"thue_dich_vu": 2485},
+        3,
+    ),
     ("Hệ thống chứng thực điện tử tỉnh Hà Nam", "Sở Tư pháp", None, {"thue_dich_vu": 1340}, 5),
     ("Số hoá quản lý hồ sơ người có công", "Sở Lao động - Thương binh và Xã hội", None, {"mua_sam": 2500}, None),
     ("Số hóa tài liệu tại Lưu trữ lịch sử Đảng bộ", "Văn phòng Tỉnh ủy", None, {"mua_sam": 8140}, None),
@@ -339,13 +464,18 @@ def test_seed_group_paths_and_sub_indicators():
     assert task.number == "1.9" and task.group[1] == "1 Cơ chế, chính sách"
     assert task.group[0].startswith("II Nhóm nhiệm vụ, giải pháp tạo nền móng")
     subs = [i for i in _seed("002").indicators if i.parent]
-    assert [(i.title, i.parent, i.value) for i in subs] == [("Cấp tỉnh", "14", 90), ("Cấp huyện", "14", 80),
-                                                            ("Cấp xã", "14", 75)]
+    assert [(i.title, i.parent, i.value) for i in subs] == [
+        ("Cấp tỉnh", "14", 90),
+        ("Cấp huyện", "14", 80),
+        ("Cấp xã", "14", 75),
+    ]
 
 
 def test_an_agency_listed_as_lead_and_cooperating_stays_lead_and_is_reported():
-    rows = ["STT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian",
-            "1\tTập huấn kỹ năng số\tSở TT&TT; UBND các huyện\tSở TTTT, Sở Nội vụ\tQuý II/2024"]
+    rows = [
+        "STT\tNhiệm vụ\tChủ trì\tPhối hợp\tThời gian",
+        "1\tTập huấn kỹ năng số\tSở TT&TT; UBND các huyện\tSở TTTT, Sở Nội vụ\tQuý II/2024",
+    ]
     data = _extract("\n".join(rows))
     [task] = data.tasks
     assert [a.name for a in task.coops] == ["Sở Nội vụ"]

@@ -3,6 +3,7 @@
 Runs against the five seed documents in ../shared/seeds (skipped when absent) and the
 sample plan shipped in examples/.
 """
+
 import json
 import subprocess
 import sys
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import cli
-from kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, build_store
+from dxkg import cli
+from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, build_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -21,8 +22,9 @@ needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed documents not
 
 
 def dxkg(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "kg.cli", *map(str, args)], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "dxkg.cli", *map(str, args)], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
 
 
 def query_json(store, name, *params) -> list[dict]:
@@ -70,8 +72,11 @@ def test_budgets_reproduce_the_stated_totals(seeds_store):
         if r["sourceFile"].startswith("000"):
             sums[r["category"]] = sums.get(r["category"], 0) + Decimal(r["amount"])
     million = {k: v / 1_000_000 for k, v in sums.items()}
-    assert million == {"Đầu tư công": 74960, "Thường xuyên: Đầu tư, mua sắm": 54576,
-                       "Thường xuyên: Thuê dịch vụ": 54950}
+    assert million == {
+        "Đầu tư công": 74960,
+        "Thường xuyên: Đầu tư, mua sắm": 54576,
+        "Thường xuyên: Thuê dịch vụ": 54950,
+    }
     assert sum(million.values()) == 184486
 
 
@@ -85,8 +90,11 @@ def test_service_usage_reproduces_the_stated_grand_total(seeds_store):
 
 @needs_seeds
 def test_a_task_traces_to_quyet_dinh_749(seeds_store):
-    task = next(r["task"] for r in query_json(seeds_store, "tasks")
-                if r["sourceFile"].startswith("000") and "trí tuệ nhân tạo" in r["title"])
+    task = next(
+        r["task"]
+        for r in query_json(seeds_store, "tasks")
+        if r["sourceFile"].startswith("000") and "trí tuệ nhân tạo" in r["title"]
+    )
     trace = query_json(seeds_store, "legal-basis-trace", f"task={task}")
     assert trace[0]["relation"].endswith("partOfPlan") and trace[0]["minDepth"] == "1"
     assert any(r.get("symbol") == "749/QĐ-TTg" and r.get("date") == "2020-06-03" for r in trace)
@@ -121,12 +129,13 @@ def test_a_failed_build_leaves_the_served_store_intact(tmp_path, monkeypatch):
 
     def explode(self, quads, *, graph=None, fmt="nquads"):
         raise OSError("disk full")
-    monkeypatch.setattr("kg.store.EmbeddedStore.load", explode)
+
+    monkeypatch.setattr("dxkg.kg.store.EmbeddedStore.load", explode)
     with pytest.raises(OSError):
         build_store([EXAMPLES], store, validate=False, report=lambda m: None)
     monkeypatch.undo()
     assert sorted(p.name for p in store.iterdir()) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["store"]   # nothing left aside
+    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # nothing left aside
     assert len(query_json(store, "tasks")) == 3
     assert build_store([tmp_path / "missing"], store, validate=False, report=lambda m: None) == EXIT_FAIL
     assert len(query_json(store, "tasks")) == 3
@@ -136,7 +145,9 @@ def test_query_formats_and_the_table_view(tmp_path, capsys):
     store = tmp_path / "store"
     build_store([EXAMPLES], store, validate=False, report=lambda m: None)
     csv = dxkg("query", "tasks", "--store", store, "--format", "csv").stdout
-    assert csv.splitlines()[0].startswith("task,sourceFile,appendix,number,title,lead,coop,deadline,deadlineEnd,basis,result")
+    assert csv.splitlines()[0].startswith(
+        "task,sourceFile,appendix,number,title,lead,coop,deadline,deadlineEnd,basis,result"
+    )
     tsv = dxkg("query", "tasks", "--store", store, "--format", "tsv").stdout
     assert tsv.splitlines()[0].split("\t")[:3] == ["?task", "?sourceFile", "?appendix"]
     assert cli.main(["query", "tasks", "--store", str(store), "--param", "agency=văn phòng"]) == 0
@@ -151,18 +162,30 @@ def test_unknown_query_and_missing_store_are_clear_errors(tmp_path):
     assert out.returncode == 1 and "no store at" in out.stderr and "Traceback" not in out.stderr
 
 
-@pytest.mark.parametrize("fmt,marker", [("trig", b"@prefix dxid: <https://w3id.org/dxkg/id/> ."), ("nquads", b"> ."), ("turtle", b"@prefix"),
-                                        ("jsonld", b"@id")])
+@pytest.mark.parametrize(
+    "fmt,marker",
+    [
+        ("trig", b"@prefix dxid: <https://w3id.org/dxkg/id/> ."),
+        ("nquads", b"> ."),
+        ("turtle", b"@prefix"),
+        ("jsonld", b"@id"),
+    ],
+)
 def test_export_formats(tmp_path, fmt, marker):
     store = tmp_path / "store"
     build_store([EXAMPLES], store, validate=False, report=lambda m: None)
-    out = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(store), "--format", fmt],
-                         capture_output=True, cwd=ROOT, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "dxkg.cli", "export", "--store", str(store), "--format", fmt],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+    )
     assert out.returncode == 0 and marker in out.stdout
 
 
 def test_agencies_named_in_running_text_are_mentions_with_their_line(tmp_path):
-    from kg.store import EmbeddedStore
+    from dxkg.kg.store import EmbeddedStore
+
     store = tmp_path / "store"
     build_store([EXAMPLES], store, validate=False, report=lambda m: None)
     res = EmbeddedStore(store, read_only=True).select("""
@@ -171,17 +194,19 @@ def test_agencies_named_in_running_text_are_mentions_with_their_line(tmp_path):
                                           dx:lineStart ?line ; dx:sourceText ?text }""")
     rows = {(b["label"]["value"], b["text"]["value"][:40]) for b in res["results"]["bindings"]}
     assert ("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông chủ trì the") in rows
-    assert all("|" not in text for _, text in rows)      # table rows are read as task agencies instead
+    assert all("|" not in text for _, text in rows)  # table rows are read as task agencies instead
 
 
 def test_a_reader_that_fails_is_reported_and_the_other_readers_still_contribute(monkeypatch):
-    from loaders import document
+    from dxkg.loaders import document
 
     def broken(lines, file):
         raise ValueError("unexpected layout")
+
     monkeypatch.setattr(document.tables, "find_tables", broken)
     doc = document.parse_document(EXAMPLES / "ke-hoach-mau-chuyen-doi-so.md")
     assert doc.tasks == [] and [i.message.split(" (in ")[0] for i in doc.issues] == [
-        "tables failed: ValueError: unexpected layout"]
+        "tables failed: ValueError: unexpected layout"
+    ]
     assert doc.header.province == "Ninh Bình" and {r.symbol for r in doc.refs} >= {"749/QĐ-TTg", "47/2020/NĐ-CP"}
     assert doc.system_links

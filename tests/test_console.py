@@ -3,6 +3,7 @@
 Every request that does not go to 127.0.0.1 is aborted and counted, so the test proves the
 page needs nothing from the internet (no CDN, no prefix.cc, no autocompletion service).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,11 +11,17 @@ from pathlib import Path
 import pytest
 import requests
 
-from kg.paths import ROOT
+from dxkg.server.console import YASGUI_BUILD
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def test_console_page_is_self_contained(live_server):
@@ -23,8 +30,7 @@ def test_console_page_is_self_contained(live_server):
     assert "/vendor/yasgui/yasgui.min.js" in html
     r = requests.get(live_server.url + "/vendor/yasgui/yasgui.min.js", timeout=30)
     assert r.status_code == 200 and len(r.content) > 100_000
-    assert requests.get(live_server.url + "/vendor/yasgui/package.json",
-                        timeout=30).status_code == 404
+    assert requests.get(live_server.url + "/vendor/yasgui/package.json", timeout=30).status_code == 404
 
 
 @pytest.fixture
@@ -32,7 +38,8 @@ def named_console(live_server_factory, tmp_path):
     (tmp_path / "labels.rq").write_text(
         "# title: All labels\n# description: every rdfs:label in the graph\n"
         "SELECT ?thing ?label WHERE { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     return live_server_factory(queries_dir=tmp_path)
 
 
@@ -40,7 +47,7 @@ def test_console_runs_a_query_in_chromium(named_console):
     playwright = pytest.importorskip("playwright.sync_api")
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    if not (ROOT / "node_modules/@zazuko/yasgui/build/yasgui.min.js").is_file():
+    if not (YASGUI_BUILD / "yasgui.min.js").is_file():
         pytest.skip("YASGUI not installed: run 'npm ci' in the project")
     failed, outside, errors = [], [], []
     with playwright.sync_playwright() as p:
@@ -62,8 +69,7 @@ def test_console_runs_a_query_in_chromium(named_console):
         page.wait_for_selector(".yasqe .CodeMirror")
         assert page.locator("#named-queries").inner_text().count("every rdfs:label") == 1
         page.get_by_role("button", name="All labels").click()
-        page.wait_for_function(
-            "() => window.dxkgConsole.getTab().getQuery().includes('rdf-schema#label')")
+        page.wait_for_function("() => window.dxkgConsole.getTab().getQuery().includes('rdf-schema#label')")
         page.locator(".yasqe_queryButton").last.click()
         page.wait_for_selector(".yasr table tbody tr")
         text = page.locator(".yasr").last.inner_text()

@@ -1,13 +1,13 @@
 """Graph API (``server.graphs``) over the hand-made fixture: what each view holds, search,
 exports, errors, and the offline promise (no ``https://`` in any page, vis-network served
 by the app from the installed pyvis)."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
 import pytest
 import requests
-
 from test_graphs_fixture import TASK_L120, fixture_nquads, serving
 
 SYS = "dxid:system/"
@@ -36,9 +36,19 @@ def labels(view):
 
 def test_province_landscape_has_its_systems_and_the_national_ones_they_link_to(base):
     v = api(base, "/api/graph/systems", scope="ha nam")
-    assert labels(v) == {SYS + s for s in ("ha-nam/lgsp", "ha-nam/tthc", "ha-nam/dvc", "ha-nam/qlvb",
-                                           "ha-nam/ioc", "ha-nam/csdl-dat-dai", "viet-nam/ndxp",
-                                           "viet-nam/dvcqg")}
+    assert labels(v) == {
+        SYS + s
+        for s in (
+            "ha-nam/lgsp",
+            "ha-nam/tthc",
+            "ha-nam/dvc",
+            "ha-nam/qlvb",
+            "ha-nam/ioc",
+            "ha-nam/csdl-dat-dai",
+            "viet-nam/ndxp",
+            "viet-nam/dvcqg",
+        )
+    }
     assert len(v["edges"]) == 7
     assert {c["label"] for c in v["clusters"]} == {"Hà Nam", "Việt Nam"}
     assert all(n["x"] is not None and n["y"] is not None for n in v["nodes"])
@@ -57,8 +67,9 @@ def test_dependency_view_up_down_and_edge_tooltips_quote_the_source(base):
     up = api(base, "/api/graph/systems", system="lgsp", scope="Hà Nam", direction="up", depth=5)
     assert labels(up) == {SYS + "ha-nam/lgsp", SYS + "viet-nam/ndxp", SYS + "viet-nam/csdl-dan-cu"}
     down = api(base, "/api/graph/systems", system=SYS + "ha-nam/lgsp", direction="down", depth=1)
-    assert labels(down) == {SYS + s for s in ("ha-nam/lgsp", "ha-nam/tthc", "ha-nam/qlvb",
-                                              "ha-nam/ioc", "ha-nam/csdl-dat-dai")}
+    assert labels(down) == {
+        SYS + s for s in ("ha-nam/lgsp", "ha-nam/tthc", "ha-nam/qlvb", "ha-nam/ioc", "ha-nam/csdl-dat-dai")
+    }
     edge = next(e for e in down["edges"] if e["from"].endswith("ha-nam/ioc"))
     assert edge["to"].endswith("ha-nam/lgsp") and edge["arrows"] == "to"
     assert edge["label"] == "khai thác dữ liệu từ"
@@ -76,9 +87,19 @@ def test_cap_says_how_many_were_left_out(base):
 def test_impact_lists_every_transitive_dependent_with_its_tasks(base):
     v = api(base, "/api/graph/impact", system="csdl dan cu")
     dependents = {n["ref"] for n in v["nodes"] if n["highlight"]}
-    assert dependents == {SYS + s for s in ("viet-nam/ndxp", "ha-nam/lgsp", "quang-nam/lgsp", "ha-nam/tthc",
-                                            "ha-nam/qlvb", "ha-nam/ioc", "ha-nam/csdl-dat-dai",
-                                            "quang-nam/tthc")}
+    assert dependents == {
+        SYS + s
+        for s in (
+            "viet-nam/ndxp",
+            "ha-nam/lgsp",
+            "quang-nam/lgsp",
+            "ha-nam/tthc",
+            "ha-nam/qlvb",
+            "ha-nam/ioc",
+            "ha-nam/csdl-dat-dai",
+            "quang-nam/tthc",
+        )
+    }
     table = v["tables"][0]
     assert len(table["rows"]) == 8
     ioc = next(r for r in table["rows"] if r[0]["node"].endswith("ha-nam/ioc"))
@@ -89,14 +110,23 @@ def test_impact_lists_every_transitive_dependent_with_its_tasks(base):
 def test_trace_goes_from_the_task_to_the_law_left_to_right(base):
     v = api(base, "/api/graph/trace", task=TASK_L120)
     refs = {n["ref"]: n for n in v["nodes"]}
-    assert set(refs) == {"dxid:task/ke-hoach-ha-nam/phu-luc-ii/L120", "dxid:eli/ubnd-ha-nam/kh/2024/123",
-                         "dxid:eli/ttg/qd/2022/06", "dxid:eli/ttg/qd/2020/749",
-                         "dxid:eli/tu-ha-nam/nq/2021/05", "dxid:eli/qh/luat/2015/to-chuc-chinh-phu"}
+    assert set(refs) == {
+        "dxid:task/ke-hoach-ha-nam/phu-luc-ii/L120",
+        "dxid:eli/ubnd-ha-nam/kh/2024/123",
+        "dxid:eli/ttg/qd/2022/06",
+        "dxid:eli/ttg/qd/2020/749",
+        "dxid:eli/tu-ha-nam/nq/2021/05",
+        "dxid:eli/qh/luat/2015/to-chuc-chinh-phu",
+    }
     assert len(v["edges"]) == 8 == len(v["tables"][0]["rows"])
     qd = refs["dxid:eli/ttg/qd/2020/749"]
     assert qd["label"] == "Quyết định\n749/QĐ-TTg\n03/06/2020\nThủ tướng Chính phủ"
     x = {r: n["x"] for r, n in refs.items()}
-    assert x["dxid:task/ke-hoach-ha-nam/phu-luc-ii/L120"] < x["dxid:eli/ubnd-ha-nam/kh/2024/123"] < x["dxid:eli/ttg/qd/2020/749"]
+    assert (
+        x["dxid:task/ke-hoach-ha-nam/phu-luc-ii/L120"]
+        < x["dxid:eli/ubnd-ha-nam/kh/2024/123"]
+        < x["dxid:eli/ttg/qd/2020/749"]
+    )
     doc = api(base, "/api/graph/trace", document="dxid:eli/tu-ha-nam/nq/2021/05")
     assert len(doc["nodes"]) == 3
 
@@ -105,7 +135,7 @@ def test_shortest_path_over_any_relation(base):
     v = api(base, "/api/graph/path", **{"from": SYS + "ha-nam/ioc", "to": "dxid:eli/ttg/qd/2020/749"})
     steps = [r[2] for r in v["tables"][0]["rows"]]
     assert steps[:2] == ["liên quan hệ thống", "thuộc kế hoạch"]
-    assert steps[2] in ("căn cứ", "triển khai thực hiện")        # the plan does both
+    assert steps[2] in ("căn cứ", "triển khai thực hiện")  # the plan does both
 
 
 def test_neighbours_are_capped_and_reuse_the_system_link_edges(base):
@@ -117,17 +147,20 @@ def test_neighbours_are_capped_and_reuse_the_system_link_edges(base):
     assert link_edges and link_edges <= landscape
 
 
-@pytest.mark.parametrize("q, first", [
-    ("so tttt", "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"),
-    ("Sở TT&TT", "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"),
-    ("lgsp ha nam", SYS + "ha-nam/lgsp"),
-    ("LGSP Hà Nam", SYS + "ha-nam/lgsp"),
-    ("749", "dxid:eli/ttg/qd/2020/749"),
-    ("qd 749", "dxid:eli/ttg/qd/2020/749"),
-    ("ubnd ha nam", "dxid:agency/ha-nam/ubnd-tinh-ha-nam"),
-    ("csdl dan cu", SYS + "viet-nam/csdl-dan-cu"),
-    ("chuyen doi so ha nam", "dxid:eli/ubnd-ha-nam/kh/2024/123"),
-])
+@pytest.mark.parametrize(
+    "q, first",
+    [
+        ("so tttt", "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"),
+        ("Sở TT&TT", "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"),
+        ("lgsp ha nam", SYS + "ha-nam/lgsp"),
+        ("LGSP Hà Nam", SYS + "ha-nam/lgsp"),
+        ("749", "dxid:eli/ttg/qd/2020/749"),
+        ("qd 749", "dxid:eli/ttg/qd/2020/749"),
+        ("ubnd ha nam", "dxid:agency/ha-nam/ubnd-tinh-ha-nam"),
+        ("csdl dan cu", SYS + "viet-nam/csdl-dan-cu"),
+        ("chuyen doi so ha nam", "dxid:eli/ubnd-ha-nam/kh/2024/123"),
+    ],
+)
 def test_search_ignores_diacritics_and_expands_abbreviations(base, q, first):
     hits = api(base, "/api/search", q=q)["results"]
     assert hits and hits[0]["ref"] == first, [h["ref"] for h in hits]
@@ -155,39 +188,54 @@ def test_exports_graphml_turtle_and_construct_query(base):
     assert "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Hà Nam (LGSP)" in turtle.text
 
 
-@pytest.mark.parametrize("path, params, status", [
-    ("/api/graph/systems", {"system": "no-such-system"}, 404),
-    ("/api/graph/systems", {"direction": "sideways"}, 400),
-    ("/api/graph/systems", {"depth": "two"}, 400),
-    ("/api/graph/impact", {}, 400),
-    ("/api/graph/trace", {"task": "dxid:task/none"}, 404),
-    ("/api/graph/trace", {"task": "<bad iri>"}, 404),
-    ("/api/graph/neighbours", {"node": "dxid:nothing/here"}, 404),
-    ("/api/graph/systems", {"format": "pdf"}, 400),
-    ("/graph/nothing", {}, 404),
-    ("/graph/lib/../../setup.py", {}, 404),
-])
+@pytest.mark.parametrize(
+    "path, params, status",
+    [
+        ("/api/graph/systems", {"system": "no-such-system"}, 404),
+        ("/api/graph/systems", {"direction": "sideways"}, 400),
+        ("/api/graph/systems", {"depth": "two"}, 400),
+        ("/api/graph/impact", {}, 400),
+        ("/api/graph/trace", {"task": "dxid:task/none"}, 404),
+        ("/api/graph/trace", {"task": "<bad iri>"}, 404),
+        ("/api/graph/neighbours", {"node": "dxid:nothing/here"}, 404),
+        ("/api/graph/systems", {"format": "pdf"}, 400),
+        ("/graph/nothing", {}, 404),
+        ("/graph/lib/../../setup.py", {}, 404),
+    ],
+)
 def test_bad_requests_get_a_plain_message(base, path, params, status):
     r = get(base, path, **params)
     assert r.status_code == status
     assert "Traceback" not in r.text
 
 
-@pytest.mark.parametrize("path", ["/graph", "/graph/systems", "/graph/impact?system=lgsp",
-                                  "/graph/trace", "/graph/path", "/graph/node",
-                                  "/graph/static/graph.js", "/graph/static/graph.css",
-                                  "/graph/static/graph_search.js", "/graph/lib/vis-network.css"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/graph",
+        "/graph/systems",
+        "/graph/impact?system=lgsp",
+        "/graph/trace",
+        "/graph/path",
+        "/graph/node",
+        "/graph/static/graph.js",
+        "/graph/static/graph.css",
+        "/graph/static/graph_search.js",
+        "/graph/lib/vis-network.css",
+    ],
+)
 def test_pages_are_offline(base, path):
     r = get(base, path)
     assert r.status_code == 200
     assert "https://" not in r.text
     if path.startswith("/graph/lib") or path.endswith((".js", ".css")):
         return
-    assert "<script>" not in r.text      # no inline script: the CSP allows 'self' only
+    assert "<script>" not in r.text  # no inline script: the CSP allows 'self' only
 
 
 def test_vis_network_comes_from_the_installed_pyvis(base):
-    from server.graphs import vis_folder
+    from dxkg.server.graphs import vis_folder
+
     r = get(base, "/graph/lib/vis-network.min.js")
     assert r.status_code == 200 and r.content == (vis_folder() / "vis-network.min.js").read_bytes()
     assert "pyvis" in str(vis_folder())

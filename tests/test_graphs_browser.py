@@ -2,6 +2,7 @@
 API returns, a click expands a node, a permalink restores the view, the search box leads to a
 view, PNG export downloads, labels with markup stay text, and nothing is fetched from
 anywhere but the service (every other request is aborted and counts as a failure)."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,13 +10,18 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-
 from test_graphs_fixture import TASK_L120, fixture_nquads, seeds_nquads, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs /usr/bin/chromium")
 
 VIEWS = [
@@ -168,10 +174,15 @@ def xss_base(tmp_path_factory):
         yield url
 
 
-XSS_VIEWS = ["/graph", "/graph/systems", "/graph/systems?system=dxid:system/ha-nam/lgsp",
-             "/graph/impact?system=dxid:system/viet-nam/ndxp", f"/graph/trace?task={TASK_L120}",
-             "/graph/path?from=dxid:system/ha-nam/ioc&to=dxid:eli/ttg/qd/2020/749",
-             "/graph/node?node=dxid:system/ha-nam/lgsp"]
+XSS_VIEWS = [
+    "/graph",
+    "/graph/systems",
+    "/graph/systems?system=dxid:system/ha-nam/lgsp",
+    "/graph/impact?system=dxid:system/viet-nam/ndxp",
+    f"/graph/trace?task={TASK_L120}",
+    "/graph/path?from=dxid:system/ha-nam/ioc&to=dxid:eli/ttg/qd/2020/749",
+    "/graph/node?node=dxid:system/ha-nam/lgsp",
+]
 
 
 @pytest.mark.parametrize("path", XSS_VIEWS)
@@ -202,7 +213,7 @@ def seeds_base(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("seeds")
     try:
         nquads = seeds_nquads(tmp)
-    except Exception as e:      # the loaders are someone else's work in progress
+    except Exception as e:  # the loaders are someone else's work in progress
         pytest.skip(f"the seeds do not build yet: {e}")
     with serving(nquads, tmp / "store") as url:
         yield url
@@ -219,11 +230,20 @@ SELECT ?task WHERE {
 def test_seed_views_draw_what_their_api_returns(seeds_base, watched):
     hits = requests.get(f"{seeds_base}/api/search", params={"q": "lgsp ha nam"}, timeout=30).json()["results"]
     assert hits[0]["ref"] == "dxid:system/ha-nam/lgsp"
-    found = requests.get(f"{seeds_base}/sparql", params={"query": TASK_TO_749},
-                         headers={"Accept": "application/sparql-results+json"}, timeout=30).json()
+    found = requests.get(
+        f"{seeds_base}/sparql",
+        params={"query": TASK_TO_749},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    ).json()
     task = found["results"]["bindings"][0]["task"]["value"]
-    for path in [hits[0]["url"], "/graph/systems?scope=H%C3%A0%20Nam", "/graph/systems",
-                 "/graph/impact?system=dxid:system/viet-nam/ndxp", f"/graph/trace?task={task}"]:
+    for path in [
+        hits[0]["url"],
+        "/graph/systems?scope=H%C3%A0%20Nam",
+        "/graph/systems",
+        "/graph/impact?system=dxid:system/viet-nam/ndxp",
+        f"/graph/trace?task={task}",
+    ]:
         watched.open(seeds_base + path)
         view = api_json(seeds_base, path)
         assert watched.counts() == (len(view["nodes"]), len(view["edges"])), path

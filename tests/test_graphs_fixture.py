@@ -5,6 +5,7 @@ source sentences and dependencies, one plan with tasks, and a legal-basis chain 
 shaped as ``kg.build`` writes them. ``seeds_nquads()`` builds the real seed documents instead,
 when the loaders can.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -14,9 +15,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.build_systems import category_iri
-from kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
-from kg.paths import ONTOLOGY_DIR
+from dxkg.kg.build_systems import category_iri
+from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
+from dxkg.kg.paths import ONTOLOGY_DIR
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 XSS_PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -40,28 +41,35 @@ SYSTEMS = [
 ]
 # (from, relation, to, depends: "ab" | "ba" | None, sentence)
 LINKS = [
-    ("ha-nam/tthc", "connectsTo", "ha-nam/lgsp", "ab",
-     "Hệ thống giải quyết TTHC của tỉnh được kết nối với LGSP của tỉnh."),
-    ("ha-nam/qlvb", "integratesWith", "ha-nam/lgsp", "ab",
-     "Hệ thống QLVB&ĐH tích hợp với nền tảng LGSP để liên thông văn bản."),
-    ("ha-nam/ioc", "usesDataFrom", "ha-nam/lgsp", "ab",
-     "IOC khai thác dữ liệu từ LGSP tỉnh."),
-    ("ha-nam/csdl-dat-dai", "connectsTo", "ha-nam/lgsp", "ab",
-     "CSDL đất đai kết nối qua LGSP."),
-    ("ha-nam/lgsp", "connectsTo", "viet-nam/ndxp", "ab",
-     "LGSP tỉnh Hà Nam đã kết nối với Nền tảng NDXP."),
-    ("ha-nam/dvc", "syncsWith", "viet-nam/dvcqg", "ab",
-     "Cổng DVC tỉnh đồng bộ hồ sơ với Cổng DVC quốc gia."),
-    ("ha-nam/tthc", "syncsWith", "ha-nam/dvc", None,
-     "Hệ thống giải quyết TTHC đồng bộ với Cổng DVC tỉnh."),
-    ("viet-nam/ndxp", "usesDataFrom", "viet-nam/csdl-dan-cu", "ab",
-     "NDXP khai thác dữ liệu từ CSDL quốc gia về dân cư."),
-    ("viet-nam/dvcqg", "integratesWith", "viet-nam/vneid", None,
-     "Cổng DVC quốc gia tích hợp với VNeID."),
-    ("quang-nam/lgsp", "connectsTo", "viet-nam/ndxp", "ab",
-     "LGSP tỉnh Quảng Nam kết nối NDXP."),
-    ("quang-nam/tthc", "connectsTo", "quang-nam/lgsp", "ab",
-     "Hệ thống TTHC tỉnh Quảng Nam kết nối với LGSP tỉnh."),
+    (
+        "ha-nam/tthc",
+        "connectsTo",
+        "ha-nam/lgsp",
+        "ab",
+        "Hệ thống giải quyết TTHC của tỉnh được kết nối với LGSP của tỉnh.",
+    ),
+    (
+        "ha-nam/qlvb",
+        "integratesWith",
+        "ha-nam/lgsp",
+        "ab",
+        "Hệ thống QLVB&ĐH tích hợp với nền tảng LGSP để liên thông văn bản.",
+    ),
+    ("ha-nam/ioc", "usesDataFrom", "ha-nam/lgsp", "ab", "IOC khai thác dữ liệu từ LGSP tỉnh."),
+    ("ha-nam/csdl-dat-dai", "connectsTo", "ha-nam/lgsp", "ab", "CSDL đất đai kết nối qua LGSP."),
+    ("ha-nam/lgsp", "connectsTo", "viet-nam/ndxp", "ab", "LGSP tỉnh Hà Nam đã kết nối với Nền tảng NDXP."),
+    ("ha-nam/dvc", "syncsWith", "viet-nam/dvcqg", "ab", "Cổng DVC tỉnh đồng bộ hồ sơ với Cổng DVC quốc gia."),
+    ("ha-nam/tthc", "syncsWith", "ha-nam/dvc", None, "Hệ thống giải quyết TTHC đồng bộ với Cổng DVC tỉnh."),
+    (
+        "viet-nam/ndxp",
+        "usesDataFrom",
+        "viet-nam/csdl-dan-cu",
+        "ab",
+        "NDXP khai thác dữ liệu từ CSDL quốc gia về dân cư.",
+    ),
+    ("viet-nam/dvcqg", "integratesWith", "viet-nam/vneid", None, "Cổng DVC quốc gia tích hợp với VNeID."),
+    ("quang-nam/lgsp", "connectsTo", "viet-nam/ndxp", "ab", "LGSP tỉnh Quảng Nam kết nối NDXP."),
+    ("quang-nam/tthc", "connectsTo", "quang-nam/lgsp", "ab", "Hệ thống TTHC tỉnh Quảng Nam kết nối với LGSP tỉnh."),
 ]
 
 DOCUMENTS = """
@@ -124,32 +132,39 @@ def _trig() -> str:
     out = [HEAD, "dxid:graph/ke-hoach-ha-nam {", DOCUMENTS]
     for key, scope, label, cat in SYSTEMS:
         place = f"dxid:place/{scope}"
-        out.append(f'dxid:system/{scope}/{key} a dx:InformationSystem ; skos:prefLabel "{label}"@vi ; '
-                   f'rdfs:label "{label}"@vi ; dx:systemKey "{key.upper()}" ; '
-                   f'dx:systemCategory <{category_iri(cat)}> ; dx:scope {place} .')
+        out.append(
+            f'dxid:system/{scope}/{key} a dx:InformationSystem ; skos:prefLabel "{label}"@vi ; '
+            f'rdfs:label "{label}"@vi ; dx:systemKey "{key.upper()}" ; '
+            f"dx:systemCategory <{category_iri(cat)}> ; dx:scope {place} ."
+        )
     for k, (a, rel, b, dep, text) in enumerate(LINKS):
         out.append(f"dxid:system/{a} dx:{rel} dxid:system/{b} .")
         if dep:
             out.append(f"dxid:system/{a} dx:dependsOn dxid:system/{b} .")
-        out.append(f'dxid:system-link/ke-hoach-ha-nam/{k} a dx:SystemLinkStatement ; '
-                   f'dx:fromSystem dxid:system/{a} ; dx:toSystem dxid:system/{b} ; dx:relation dx:{rel} ; '
-                   f'dx:directed {"true" if dep else "false"} ; dx:sourceText "{text}" ; '
-                   f'dx:sourceFile "ke-hoach-ha-nam.txt" ; dx:lineStart {40 + k} ; '
-                   f'prov:wasDerivedFrom dxid:eli/ubnd-ha-nam/kh/2024/123 .')
+        out.append(
+            f"dxid:system-link/ke-hoach-ha-nam/{k} a dx:SystemLinkStatement ; "
+            f"dx:fromSystem dxid:system/{a} ; dx:toSystem dxid:system/{b} ; dx:relation dx:{rel} ; "
+            f'dx:directed {"true" if dep else "false"} ; dx:sourceText "{text}" ; '
+            f'dx:sourceFile "ke-hoach-ha-nam.txt" ; dx:lineStart {40 + k} ; '
+            f"prov:wasDerivedFrom dxid:eli/ubnd-ha-nam/kh/2024/123 ."
+        )
     for line, title, basis, system in TASKS:
         task = f"dxid:task/ke-hoach-ha-nam/phu-luc-ii/L{line}"
-        out.append(f'{task} a dx:Task ; rdfs:label "{title}"@vi ; dcterms:title "{title}"@vi ; '
-                   f'dx:partOfPlan dxid:eli/ubnd-ha-nam/kh/2024/123 ; '
-                   f'dx:inAppendix dxid:eli/ubnd-ha-nam/kh/2024/123/appendix/phu-luc-ii ; '
-                   f'dx:leadAgency dxid:agency/ha-nam/so-thong-tin-va-truyen-thong ; '
-                   f'dx:concernsSystem dxid:system/{system} ; dx:sourceFile "ke-hoach-ha-nam.txt" ; '
-                   f'dx:lineStart {line} ; dx:sourceText "{line - 119} | {title} | Sở TT&TT | 2024" .')
+        out.append(
+            f'{task} a dx:Task ; rdfs:label "{title}"@vi ; dcterms:title "{title}"@vi ; '
+            f"dx:partOfPlan dxid:eli/ubnd-ha-nam/kh/2024/123 ; "
+            f"dx:inAppendix dxid:eli/ubnd-ha-nam/kh/2024/123/appendix/phu-luc-ii ; "
+            f"dx:leadAgency dxid:agency/ha-nam/so-thong-tin-va-truyen-thong ; "
+            f'dx:concernsSystem dxid:system/{system} ; dx:sourceFile "ke-hoach-ha-nam.txt" ; '
+            f'dx:lineStart {line} ; dx:sourceText "{line - 119} | {title} | Sở TT&TT | 2024" .'
+        )
         if basis:
             out.append(f"{task} dx:legalBasis {basis} .")
     out.append("}")
     # Turtle prefixed names cannot hold "/": write dxid:/code: references as full IRIs
-    return re.sub(r"\b(dxid|code):([\w/-]+)", lambda m: f"<{ID}{'code/' if m[1] == 'code' else ''}{m[2]}>",
-                  "\n".join(out))
+    return re.sub(
+        r"\b(dxid|code):([\w/-]+)", lambda m: f"<{ID}{'code/' if m[1] == 'code' else ''}{m[2]}>", "\n".join(out)
+    )
 
 
 def _store() -> ox.Store:
@@ -161,20 +176,30 @@ def _store() -> ox.Store:
     return store
 
 
-LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "skos:altLabel", "dx:symbol", "dx:sourceText",
-                    "eli:title", "dcterms:title")
+LABEL_PROPERTIES = (
+    "rdfs:label",
+    "skos:prefLabel",
+    "skos:altLabel",
+    "dx:symbol",
+    "dx:sourceText",
+    "eli:title",
+    "dcterms:title",
+)
 
 
 def with_xss(store: ox.Store) -> ox.Store:
     """Every label, symbol and source sentence prefixed with markup that would run if a page
     ever inserted it as HTML."""
     payload = XSS_PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
-    store.update("".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items()) + f"""
+    store.update(
+        "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items())
+        + f"""
         DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} INSERT {{ GRAPH ?g {{ ?s ?p ?n }} }} WHERE {{
-          VALUES ?p {{ {' '.join(LABEL_PROPERTIES)} }}
+          VALUES ?p {{ {" ".join(LABEL_PROPERTIES)} }}
           GRAPH ?g {{ ?s ?p ?o }} FILTER(isLiteral(?o))
           BIND(IF(LANG(?o) = "", CONCAT("{payload}", STR(?o)),
-                  STRLANG(CONCAT("{payload}", STR(?o)), LANG(?o))) AS ?n) }}""")
+                  STRLANG(CONCAT("{payload}", STR(?o)), LANG(?o))) AS ?n) }}"""
+    )
     return store
 
 
@@ -185,18 +210,22 @@ def fixture_nquads(xss: bool = False) -> bytes:
 
 def seeds_nquads(tmp: Path) -> bytes:
     """The seed documents built by the real pipeline (raises if the loaders cannot yet)."""
-    from kg.pipeline import build_store
+    from dxkg.kg.pipeline import build_store
+
     build_store([SEEDS], tmp / "seeds", validate=False, report=lambda m: None)
     return ox.Store.read_only(str(tmp / "seeds")).dump(format=ox.RdfFormat.N_QUADS)
 
 
 def test_fixture_uses_only_terms_of_the_ontology():
     store = _store()
-    used = {s["t"].value for s in store.query(
-        f"SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ {{ ?s ?t ?o }} UNION {{ ?s a ?t }} }} "
-        f"FILTER(STRSTARTS(STR(?t), '{DX}') && ?g != <{ONTOLOGY_GRAPH}>) }}")}
-    declared = {s["t"].value for s in store.query(
-        f"SELECT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?k }} }}")}
+    used = {
+        s["t"].value
+        for s in store.query(
+            f"SELECT DISTINCT ?t WHERE {{ GRAPH ?g {{ {{ ?s ?t ?o }} UNION {{ ?s a ?t }} }} "
+            f"FILTER(STRSTARTS(STR(?t), '{DX}') && ?g != <{ONTOLOGY_GRAPH}>) }}"
+        )
+    }
+    declared = {s["t"].value for s in store.query(f"SELECT ?t WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?t a ?k }} }}")}
     assert used and used <= declared, used - declared
 
 
@@ -204,8 +233,9 @@ def test_fixture_uses_only_terms_of_the_ontology():
 def serving(nquads: bytes, folder: Path):
     """The whole dxkg service (``create_app``, so the graph blueprint as registered) over a
     store holding ``nquads``, on an ephemeral 127.0.0.1 port; yields the base URL."""
-    from kg.store import EmbeddedStore
-    from server.wsgi import make_server, shutdown
+    from dxkg.kg.store import EmbeddedStore
+    from dxkg.server.wsgi import make_server, shutdown
+
     store = EmbeddedStore(folder)
     store.load(nquads)
     store.close()

@@ -3,30 +3,60 @@
 These tests build graphs from hand-made records, so they check the builder alone,
 whatever the loaders do.
 """
+
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from kg import iris, queries
-from kg.build import Builder
-from kg.store import EmbeddedStore
-from loaders.records import (AgencyRef, Budget, Header, LegalRef, ParsedDocument, Span, SystemLink,
-                             SystemRef, Task)
+from dxkg.kg import iris, queries
+from dxkg.kg.build import Builder
+from dxkg.kg.store import EmbeddedStore
+from dxkg.loaders.records import AgencyRef, Budget, Header, LegalRef, ParsedDocument, Span, SystemLink, SystemRef, Task
 
 
-def ref(written, symbol, type_code, number, *, issuer, national, province=None, year=None,
-        when=None, relation="cites", file="a.txt", line=3):
-    return LegalRef(written=written, symbol=symbol, type_code=type_code, number=number, year=year,
-                    issuer_code=issuer, national=national, province=province,
-                    span=Span(file, line, line, written), date=when, relation=relation)
+def ref(
+    written,
+    symbol,
+    type_code,
+    number,
+    *,
+    issuer,
+    national,
+    province=None,
+    year=None,
+    when=None,
+    relation="cites",
+    file="a.txt",
+    line=3,
+):
+    return LegalRef(
+        written=written,
+        symbol=symbol,
+        type_code=type_code,
+        number=number,
+        year=year,
+        issuer_code=issuer,
+        national=national,
+        province=province,
+        span=Span(file, line, line, written),
+        date=when,
+        relation=relation,
+    )
 
 
 def doc(file, province, refs=(), tasks=(), links=()):
-    return ParsedDocument(file=file, path=file, lines=[],
-                          header=Header(kind="Kế hoạch", type_code="KH", symbol="/KH-UBND",
-                                        province=province, year=2024, title="Chuyển đổi số"),
-                          refs=list(refs), tasks=list(tasks), system_links=list(links))
+    return ParsedDocument(
+        file=file,
+        path=file,
+        lines=[],
+        header=Header(
+            kind="Kế hoạch", type_code="KH", symbol="/KH-UBND", province=province, year=2024, title="Chuyển đổi số"
+        ),
+        refs=list(refs),
+        tasks=list(tasks),
+        system_links=list(links),
+    )
 
 
 def build(*docs) -> EmbeddedStore:
@@ -42,10 +72,25 @@ def rows(store, name, **params):
 
 
 def test_national_document_is_one_node_for_every_province():
-    a = doc("a.txt", "Hà Nam", [ref("749/QĐ/TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
-                                     when=date(2020, 6, 3), relation="based_on")])
-    b = doc("b.txt", "Quảng Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
-                                        file="b.txt")])
+    a = doc(
+        "a.txt",
+        "Hà Nam",
+        [
+            ref(
+                "749/QĐ/TTg",
+                "749/QĐ-TTg",
+                "QĐ",
+                "749",
+                issuer="TTg",
+                national=True,
+                when=date(2020, 6, 3),
+                relation="based_on",
+            )
+        ],
+    )
+    b = doc(
+        "b.txt", "Quảng Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True, file="b.txt")]
+    )
     rels = rows(build(a, b), "document-relations")
     targets = {r["to"] for r in rels if r["toSymbol"] == "749/QĐ-TTg"}
     assert targets == {iris.legal("ttg", "QĐ", 2020, "749")}
@@ -54,22 +99,63 @@ def test_national_document_is_one_node_for_every_province():
 
 
 def test_provincial_documents_with_the_same_symbol_are_scoped_to_their_province():
-    a = doc("a.txt", "Hải Dương", [ref("1217/QĐ-UBND", "1217/QĐ-UBND", "QĐ", "1217", issuer="UBND",
-                                        national=False, province="Hải Dương", when=date(2023, 5, 2))])
-    b = doc("b.txt", "Quảng Nam", [ref("1217/QĐ-UBND", "1217/QĐ-UBND", "QĐ", "1217", issuer="UBND",
-                                        national=False, province="Quảng Nam", when=date(2023, 5, 2),
-                                        file="b.txt")])
+    a = doc(
+        "a.txt",
+        "Hải Dương",
+        [
+            ref(
+                "1217/QĐ-UBND",
+                "1217/QĐ-UBND",
+                "QĐ",
+                "1217",
+                issuer="UBND",
+                national=False,
+                province="Hải Dương",
+                when=date(2023, 5, 2),
+            )
+        ],
+    )
+    b = doc(
+        "b.txt",
+        "Quảng Nam",
+        [
+            ref(
+                "1217/QĐ-UBND",
+                "1217/QĐ-UBND",
+                "QĐ",
+                "1217",
+                issuer="UBND",
+                national=False,
+                province="Quảng Nam",
+                when=date(2023, 5, 2),
+                file="b.txt",
+            )
+        ],
+    )
     rels = rows(build(a, b), "document-relations")
     assert len({r["to"] for r in rels}) == 2
     assert {r["toScope"] for r in rels} == {"Hải Dương", "Quảng Nam"}
 
 
 def test_undated_mention_merges_with_the_dated_one_of_the_same_scope():
-    d = doc("a.txt", "Hà Nam", [
-        ref("24-NQ/TU", "24-NQ/TU", "NQ", "24", issuer="TU", national=False, province="Hà Nam",
-            when=date(2022, 4, 25), relation="based_on"),
-        ref("Nghị quyết 24/TU", "24-NQ/TU", "NQ", "24", issuer="TU", national=False, province="Hà Nam", line=9),
-    ])
+    d = doc(
+        "a.txt",
+        "Hà Nam",
+        [
+            ref(
+                "24-NQ/TU",
+                "24-NQ/TU",
+                "NQ",
+                "24",
+                issuer="TU",
+                national=False,
+                province="Hà Nam",
+                when=date(2022, 4, 25),
+                relation="based_on",
+            ),
+            ref("Nghị quyết 24/TU", "24-NQ/TU", "NQ", "24", issuer="TU", national=False, province="Hà Nam", line=9),
+        ],
+    )
     store = build(d)
     rels = rows(store, "document-relations")
     assert len({r["to"] for r in rels}) == 1
@@ -80,22 +166,53 @@ def test_undated_mention_merges_with_the_dated_one_of_the_same_scope():
 
 
 def test_every_reference_also_appears_as_cites():
-    d = doc("a.txt", "Hà Nam", [ref("06/QĐ-TTg", "06/QĐ-TTg", "QĐ", "06", issuer="TTg", national=True,
-                                     when=date(2022, 1, 6), relation="based_on")])
+    d = doc(
+        "a.txt",
+        "Hà Nam",
+        [
+            ref(
+                "06/QĐ-TTg",
+                "06/QĐ-TTg",
+                "QĐ",
+                "06",
+                issuer="TTg",
+                national=True,
+                when=date(2022, 1, 6),
+                relation="based_on",
+            )
+        ],
+    )
     rels = {r["relation"].rsplit("#", 1)[1] for r in rows(build(d), "document-relations")}
     assert rels == {"based_on", "cites"}
 
 
 def test_tasks_carry_agencies_budget_deadline_basis_and_provenance():
-    basis = ref("3889/KH-UBND", "3889/KH-UBND", "KH", "3889", issuer="UBND", national=False,
-                province="Hải Dương", when=date(2022, 12, 31))
-    t = Task(appendix="Phụ lục 1", number="2", title="Thuê hệ thống đánh giá an toàn thông tin",
-             span=Span("a.txt", 40, 41, "2\tThuê hệ thống…"), group=["I. Các dự án đã phê duyệt"],
-             leads=[AgencyRef("Sở TTTT", "Sở Thông tin và Truyền thông")],
-             coops=[AgencyRef("VP UBND tỉnh", "Văn phòng UBND tỉnh"),
-                    AgencyRef("Các sở, ban, ngành", "Các sở, ban, ngành", kind="group")],
-             deadline="Quý IV/2023", budgets=[Budget("thue_dich_vu", "Thuê dịch vụ", Decimal("1.5"))],
-             years=3, refs=[basis])
+    basis = ref(
+        "3889/KH-UBND",
+        "3889/KH-UBND",
+        "KH",
+        "3889",
+        issuer="UBND",
+        national=False,
+        province="Hải Dương",
+        when=date(2022, 12, 31),
+    )
+    t = Task(
+        appendix="Phụ lục 1",
+        number="2",
+        title="Thuê hệ thống đánh giá an toàn thông tin",
+        span=Span("a.txt", 40, 41, "2\tThuê hệ thống…"),
+        group=["I. Các dự án đã phê duyệt"],
+        leads=[AgencyRef("Sở TTTT", "Sở Thông tin và Truyền thông")],
+        coops=[
+            AgencyRef("VP UBND tỉnh", "Văn phòng UBND tỉnh"),
+            AgencyRef("Các sở, ban, ngành", "Các sở, ban, ngành", kind="group"),
+        ],
+        deadline="Quý IV/2023",
+        budgets=[Budget("thue_dich_vu", "Thuê dịch vụ", Decimal("1.5"))],
+        years=3,
+        refs=[basis],
+    )
     store = build(doc("a.txt", "Hải Dương", tasks=[t]))
     [r] = rows(store, "tasks")
     assert r["lead"] == "Sở Thông tin và Truyền thông"
@@ -116,12 +233,16 @@ TTHC_REF = SystemRef("HTTT", "TTHC", "Hệ thống thông tin giải quyết TTH
 
 
 def test_system_dependency_direction_and_impact_query():
-    links = [SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 5, 5)),
-             SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 6, 6), directed=True)]
+    links = [
+        SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 5, 5)),
+        SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 6, 6), directed=True),
+    ]
     store = build(doc("a.txt", "Hà Nam", links=links))
     impact = rows(store, "system-dependencies", system="NDXP", direction="down")
     assert {(r["otherLabel"], r["minDepth"]) for r in impact} == {
-        ("Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)", "1"), ("Hệ thống thông tin giải quyết TTHC (Hà Nam)", "2")}
+        ("Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)", "1"),
+        ("Hệ thống thông tin giải quyết TTHC (Hà Nam)", "2"),
+    }
     up = rows(store, "system-dependencies", system="TTHC", direction="up", depth="1")
     assert [r["otherLabel"] for r in up] == ["Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)"]
     links_rows = rows(store, "system-links")
@@ -129,9 +250,11 @@ def test_system_dependency_direction_and_impact_query():
 
 
 def test_impact_query_names_the_hop_of_the_shortest_path():
-    links = [SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 5, 5), directed=True),
-             SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 6, 6)),
-             SystemLink(TTHC_REF, "uses_data_from", NDXP_REF, Span("a.txt", 7, 7), directed=True)]
+    links = [
+        SystemLink(TTHC_REF, "shares_data", LGSP_REF, Span("a.txt", 5, 5), directed=True),
+        SystemLink(LGSP_REF, "connects", NDXP_REF, Span("a.txt", 6, 6)),
+        SystemLink(TTHC_REF, "uses_data_from", NDXP_REF, Span("a.txt", 7, 7), directed=True),
+    ]
     store = build(doc("a.txt", "Hà Nam", links=links))
     up = {r["otherLabel"]: (r["minDepth"], r["viaLabel"]) for r in rows(store, "system-dependencies", system="TTHC")}
     # NDXP is one hop away (and also two, through LGSP): the hop named is TTHC's own
@@ -139,8 +262,11 @@ def test_impact_query_names_the_hop_of_the_shortest_path():
 
 
 def test_rebuilding_the_same_records_gives_the_same_graph():
-    d = doc("a.txt", "Hà Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True,
-                                     when=date(2020, 6, 3))])
+    d = doc(
+        "a.txt",
+        "Hà Nam",
+        [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", issuer="TTg", national=True, when=date(2020, 6, 3))],
+    )
     one, two = build(d).dump("nquads"), build(d).dump("nquads")
     assert sorted(one.splitlines()) == sorted(two.splitlines()) and len(one) > 1000
 

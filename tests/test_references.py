@@ -1,13 +1,14 @@
 """Legal references: citation forms, typos, scope, dates, issuers, relations, negatives,
 and the gold of the development seeds."""
+
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from loaders.records import Span
-from loaders.references import canonical_symbol, find_references, refs_in_text
+from dxkg.loaders.records import Span
+from dxkg.loaders.references import canonical_symbol, find_references, refs_in_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SPAN = Span("t.txt", 1, 1)
@@ -24,19 +25,22 @@ def one(text, province="Hà Nam"):
 
 
 # ---------------------------------------------------------------- citation forms
-@pytest.mark.parametrize("text, symbol, type_code, issuer, year", [
-    ("Quyết định số 749/QĐ-TTg ngày 03/6/2020", "749/QĐ-TTg", "QĐ", "TTg", 2020),
-    ("Nghị định số 47/2020/NĐ-CP", "47/2020/NĐ-CP", "NĐ", "CP", 2020),
-    ("Thông tư số 21/2023/TT-BTTTT", "21/2023/TT-BTTTT", "TT", "BTTTT", 2023),
-    ("Nghị quyết số 24-NQ/TU ngày 25/4/2022 của Tỉnh ủy", "24-NQ/TU", "NQ", "TU", 2022),
-    ("Công văn số 3816/BTTTT-CĐSQG ngày 14/09/2024", "3816/BTTTT-CĐSQG", "CV", "BTTTT", 2024),
-    ("văn bản số 1276/STTTT-TTBCXB", "1276/STTTT-TTBCXB", "CV", "STTTT", None),
-    ("Chương trình hành động số 135-CTr/TU", "135-CTr/TU", "CTr", "TU", None),
-    ("Tờ trình số 365/TTr-STTTT ngày 25/12/2023", "365/TTr-STTTT", "TTr", "STTTT", 2023),
-    ("Kế hoạch hành động số 2358/KH-UBND", "2358/KH-UBND", "KH", "UBND", None),
-    ("Chỉ thị 14/CT-TTg", "14/CT-TTg", "CT", "TTg", None),
-    ("Luật Giao dịch điện tử số 20/2023/QH15", "20/2023/QH15", "Luật", "QH15", 2023),
-])
+@pytest.mark.parametrize(
+    "text, symbol, type_code, issuer, year",
+    [
+        ("Quyết định số 749/QĐ-TTg ngày 03/6/2020", "749/QĐ-TTg", "QĐ", "TTg", 2020),
+        ("Nghị định số 47/2020/NĐ-CP", "47/2020/NĐ-CP", "NĐ", "CP", 2020),
+        ("Thông tư số 21/2023/TT-BTTTT", "21/2023/TT-BTTTT", "TT", "BTTTT", 2023),
+        ("Nghị quyết số 24-NQ/TU ngày 25/4/2022 của Tỉnh ủy", "24-NQ/TU", "NQ", "TU", 2022),
+        ("Công văn số 3816/BTTTT-CĐSQG ngày 14/09/2024", "3816/BTTTT-CĐSQG", "CV", "BTTTT", 2024),
+        ("văn bản số 1276/STTTT-TTBCXB", "1276/STTTT-TTBCXB", "CV", "STTTT", None),
+        ("Chương trình hành động số 135-CTr/TU", "135-CTr/TU", "CTr", "TU", None),
+        ("Tờ trình số 365/TTr-STTTT ngày 25/12/2023", "365/TTr-STTTT", "TTr", "STTTT", 2023),
+        ("Kế hoạch hành động số 2358/KH-UBND", "2358/KH-UBND", "KH", "UBND", None),
+        ("Chỉ thị 14/CT-TTg", "14/CT-TTg", "CT", "TTg", None),
+        ("Luật Giao dịch điện tử số 20/2023/QH15", "20/2023/QH15", "Luật", "QH15", 2023),
+    ],
+)
 def test_citation_forms(text, symbol, type_code, issuer, year):
     r = one(text)
     assert (r.symbol, r.type_code, r.issuer_code, r.year) == (symbol, type_code, issuer, year)
@@ -53,20 +57,23 @@ def test_law_by_name_with_symbol_keeps_title():
 
 
 # ---------------------------------------------------------------- typo families
-@pytest.mark.parametrize("written, canonical", [
-    ("749/QĐ/TTg", "749/QĐ-TTg"),
-    ("749/QĐ-TTg", "749/QĐ-TTg"),
-    ("17/QĐ-UBQGČĐS", "17/QĐ-UBQGCĐS"),
-    ("17/QĐ-UBQGCS", "17/QĐ-UBQGCĐS"),
-    ("17/QĐ-UBQGCD&amp;S", "17/QĐ-UBQGCĐS"),
-    ("Nghị quyết 06/TU", "06-NQ/TU"),
-    ("24/NQ-TU", "24-NQ/TU"),
-    ("57-NQ/TƯ", "57-NQ/TW"),
-    ("6/QĐ-TTg", "06/QĐ-TTg"),
-    ("Kế hoạch số 4438/QĐ-UBND", "4438/KH-UBND"),
-    ("1234/QD-UBND", "1234/QĐ-UBND"),
-    ("không có số hiệu", None),
-])
+@pytest.mark.parametrize(
+    "written, canonical",
+    [
+        ("749/QĐ/TTg", "749/QĐ-TTg"),
+        ("749/QĐ-TTg", "749/QĐ-TTg"),
+        ("17/QĐ-UBQGČĐS", "17/QĐ-UBQGCĐS"),
+        ("17/QĐ-UBQGCS", "17/QĐ-UBQGCĐS"),
+        ("17/QĐ-UBQGCD&amp;S", "17/QĐ-UBQGCĐS"),
+        ("Nghị quyết 06/TU", "06-NQ/TU"),
+        ("24/NQ-TU", "24-NQ/TU"),
+        ("57-NQ/TƯ", "57-NQ/TW"),
+        ("6/QĐ-TTg", "06/QĐ-TTg"),
+        ("Kế hoạch số 4438/QĐ-UBND", "4438/KH-UBND"),
+        ("1234/QD-UBND", "1234/QĐ-UBND"),
+        ("không có số hiệu", None),
+    ],
+)
 def test_canonical_symbol(written, canonical):
     assert canonical_symbol(written) == canonical
 
@@ -90,67 +97,108 @@ def test_truncated_decree_symbol_is_completed():
 
 
 # ---------------------------------------------------------------- scope
-@pytest.mark.parametrize("text, national, province", [
-    ("Quyết định 749/QĐ-TTg", True, None),
-    ("Nghị quyết 82/NQ-CP", True, None),
-    ("Quyết định 473/QĐ-BTTTT", True, None),
-    ("Quyết định 876/QĐ-BNV", True, None),
-    ("Nghị quyết số 57-NQ/TW của Bộ Chính trị", True, None),
-    ("Quyết định 17/QĐ-UBQGCĐS", True, None),
-    ("Quyết định 1516/QĐ-UBND", False, "Hà Nam"),
-    ("Nghị quyết 33/NQ-HĐND", False, "Hà Nam"),
-    ("Nghị quyết 24-NQ/TU", False, "Hà Nam"),
-    ("Kế hoạch số 635/KH-UBND ngày 11/3/2022 của UBND tỉnh Hải Dương về việc", False, "Hải Dương"),
-])
+@pytest.mark.parametrize(
+    "text, national, province",
+    [
+        ("Quyết định 749/QĐ-TTg", True, None),
+        ("Nghị quyết 82/NQ-CP", True, None),
+        ("Quyết định 473/QĐ-BTTTT", True, None),
+        ("Quyết định 876/QĐ-BNV", True, None),
+        ("Nghị quyết số 57-NQ/TW của Bộ Chính trị", True, None),
+        ("Quyết định 17/QĐ-UBQGCĐS", True, None),
+        ("Quyết định 1516/QĐ-UBND", False, "Hà Nam"),
+        ("Nghị quyết 33/NQ-HĐND", False, "Hà Nam"),
+        ("Nghị quyết 24-NQ/TU", False, "Hà Nam"),
+        ("Kế hoạch số 635/KH-UBND ngày 11/3/2022 của UBND tỉnh Hải Dương về việc", False, "Hải Dương"),
+    ],
+)
 def test_scope(text, national, province):
     r = one(text)
     assert (r.national, r.province) == (national, province)
 
 
 # ---------------------------------------------------------------- dates, issuer, subject
-@pytest.mark.parametrize("text, expected", [
-    ("Quyết định số 749/QĐ/TTg Ngày 03/6/2020 của Thủ tướng", date(2020, 6, 3)),
-    ("Nghị định số 42/2022/NĐ-CP ngày 24 tháng 6 năm 2022 của Chính phủ", date(2022, 6, 24)),
-    ("Quyết định số 942/QĐ-TTg, ngày 15/6/2021 của Thủ tướng", date(2021, 6, 15)),
-    ("Ngày 25/6/2021, UBND tỉnh ban hành Kế hoạch hành động số 2358/KH-UBND về", date(2021, 6, 25)),
-    ("Quyết định số 1/QĐ-UBND ngày 31/11/2024", None),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Quyết định số 749/QĐ/TTg Ngày 03/6/2020 của Thủ tướng", date(2020, 6, 3)),
+        ("Nghị định số 42/2022/NĐ-CP ngày 24 tháng 6 năm 2022 của Chính phủ", date(2022, 6, 24)),
+        ("Quyết định số 942/QĐ-TTg, ngày 15/6/2021 của Thủ tướng", date(2021, 6, 15)),
+        ("Ngày 25/6/2021, UBND tỉnh ban hành Kế hoạch hành động số 2358/KH-UBND về", date(2021, 6, 25)),
+        ("Quyết định số 1/QĐ-UBND ngày 31/11/2024", None),
+    ],
+)
 def test_dates(text, expected):
     r = one(text)
     assert r.date == expected
     assert r.year == (expected.year if expected else None)
 
 
-@pytest.mark.parametrize("text, issuer, subject", [
-    ("Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ ban hành Chương trình chuyển đổi số quốc gia.",
-     "Thủ tướng Chính phủ", "ban hành Chương trình chuyển đổi số quốc gia"),
-    ("Công văn số 3816/BTTTT-CĐSQG ngày 14/09/2024 của Bộ Thông tin và Truyền thông về việc hướng dẫn xây dựng kế hoạch;",
-     "Bộ Thông tin và Truyền thông", "về việc hướng dẫn xây dựng kế hoạch"),
-    ("Quyết định số 1516/QĐ-UBND ngày 09/8/2022 của Ủy ban nhân dân tỉnh phê duyệt Đề án chuyển đổi số.",
-     "Ủy ban nhân dân tỉnh", "phê duyệt Đề án chuyển đổi số"),
-    ("Nghị quyết số 04-NQ/TU ngày 12/4/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số.",
-     "Ban Thường vụ Tỉnh ủy", "về chuyển đổi số"),
-    ("Quyết định số 531/QĐ-UBND ngày 17/3/2023 của UBND tỉnh Ban hành mô hình mạng nội bộ;",
-     "UBND tỉnh", "Ban hành mô hình mạng nội bộ"),
-])
+@pytest.mark.parametrize(
+    "text, issuer, subject",
+    [
+        (
+            "Quyết định số 749/QĐ-TTg ngày 03/6/2020 của Thủ tướng Chính phủ ban hành Chương trình chuyển đổi số quốc gia.",
+            "Thủ tướng Chính phủ",
+            "ban hành Chương trình chuyển đổi số quốc gia",
+        ),
+        (
+            "Công văn số 3816/BTTTT-CĐSQG ngày 14/09/2024 của Bộ Thông tin và Truyền thông về việc hướng dẫn xây dựng kế hoạch;",
+            "Bộ Thông tin và Truyền thông",
+            "về việc hướng dẫn xây dựng kế hoạch",
+        ),
+        (
+            "Quyết định số 1516/QĐ-UBND ngày 09/8/2022 của Ủy ban nhân dân tỉnh phê duyệt Đề án chuyển đổi số.",
+            "Ủy ban nhân dân tỉnh",
+            "phê duyệt Đề án chuyển đổi số",
+        ),
+        (
+            "Nghị quyết số 04-NQ/TU ngày 12/4/2021 của Ban Thường vụ Tỉnh ủy về chuyển đổi số.",
+            "Ban Thường vụ Tỉnh ủy",
+            "về chuyển đổi số",
+        ),
+        (
+            "Quyết định số 531/QĐ-UBND ngày 17/3/2023 của UBND tỉnh Ban hành mô hình mạng nội bộ;",
+            "UBND tỉnh",
+            "Ban hành mô hình mạng nội bộ",
+        ),
+    ],
+)
 def test_issuer_and_subject(text, issuer, subject):
     r = one(text)
     assert (r.issuer_name, r.subject) == (issuer, subject)
 
 
 def test_coordinated_documents_share_the_issuer():
-    a, b = refs("Quyết định số 1034/QĐ-BTTTT ngày 21/7/2021 và Quyết định số 350/QĐ-BTTTT ngày 24/02/2022 "
-                "của Bộ trưởng Bộ Thông tin và Truyền thông")
+    a, b = refs(
+        "Quyết định số 1034/QĐ-BTTTT ngày 21/7/2021 và Quyết định số 350/QĐ-BTTTT ngày 24/02/2022 "
+        "của Bộ trưởng Bộ Thông tin và Truyền thông"
+    )
     assert a.issuer_name == b.issuer_name == "Bộ trưởng Bộ Thông tin và Truyền thông"
 
 
 # ---------------------------------------------------------------- negatives
-@pytest.mark.parametrize("text", [
-    "Hệ thống cung cấp 1.714 bộ thủ tục", "hỗ trợ 24/7", "ngày 03/6/2020", "liên hệ 0235.1022",
-    "đạt 85,2%", "hoàn thành Quý IV/2025", "giai đoạn 2024-2025", "12/12 huyện", "xếp thứ 9/63 tỉnh",
-    "Mẫu số 01/ĐK-TCT", "mạng 3G/4G", "86 thuê bao/100 dân", "Triển khai Đề án 06", "theo Đề án 06/CP",
-    "Kế hoạch số /KH-UBND ngày /6/2023", "theo Luật Đầu tư công và Luật Ngân sách Nhà nước",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hệ thống cung cấp 1.714 bộ thủ tục",
+        "hỗ trợ 24/7",
+        "ngày 03/6/2020",
+        "liên hệ 0235.1022",
+        "đạt 85,2%",
+        "hoàn thành Quý IV/2025",
+        "giai đoạn 2024-2025",
+        "12/12 huyện",
+        "xếp thứ 9/63 tỉnh",
+        "Mẫu số 01/ĐK-TCT",
+        "mạng 3G/4G",
+        "86 thuê bao/100 dân",
+        "Triển khai Đề án 06",
+        "theo Đề án 06/CP",
+        "Kế hoạch số /KH-UBND ngày /6/2023",
+        "theo Luật Đầu tư công và Luật Ngân sách Nhà nước",
+    ],
+)
 def test_not_references(text):
     assert refs(text) == []
 
@@ -187,10 +235,10 @@ def _by_symbol(found):
 def test_basis_preamble_and_section(plan):
     found = _by_symbol(plan[0])
     assert found["42/2022/NĐ-CP"].relation == "based_on" and found["42/2022/NĐ-CP"].context == "basis"
-    assert found["766/QĐ-TTg"].relation == "based_on"        # basis item without "Căn cứ"
-    assert found["411/QĐ-TTg"].relation == "based_on"        # section "CĂN CỨ PHÁP LÝ"
+    assert found["766/QĐ-TTg"].relation == "based_on"  # basis item without "Căn cứ"
+    assert found["411/QĐ-TTg"].relation == "based_on"  # section "CĂN CỨ PHÁP LÝ"
     assert found["1587/QĐ-UBND"].relation == "based_on"
-    assert found["33/NQ-HĐND"].relation == "cites"           # named inside the basis item
+    assert found["33/NQ-HĐND"].relation == "cites"  # named inside the basis item
 
 
 def test_proposed_by_and_cites(plan):
@@ -210,19 +258,31 @@ def test_spans_point_at_lines(plan):
 
 
 # ---------------------------------------------------------------- relations between documents
-@pytest.mark.parametrize("text, triples", [
-    ("Nghị quyết số 17/NQ-HĐND ngày 12/7/2023 sửa đổi Điều 2 Nghị quyết số 33/NQ-HĐND ngày 17/9/2020",
-     [("17/NQ-HĐND", "amends", "33/NQ-HĐND")]),
-    ("Quyết định số 1587/QĐ-UBND ngày 31/7/2023 của UBND tỉnh về triển khai thực hiện Nghị quyết số 33/NQ-HĐND "
-     "ngày 17/9/2020 của HĐND tỉnh về Đề án X và Nghị quyết số 17/NQ-HĐND ngày 12/7/2023 của HĐND tỉnh",
-     [("1587/QĐ-UBND", "implements", "33/NQ-HĐND"), ("1587/QĐ-UBND", "implements", "17/NQ-HĐND")]),
-    ("Quyết định số 12/QĐ-UBND ngày 01/02/2024 thay thế Quyết định số 3069/QĐ-UBND ngày 25/10/2021",
-     [("12/QĐ-UBND", "replaces", "3069/QĐ-UBND")]),
-    ("Quyết định số 5/QĐ-UBND phê duyệt Đề án số 12/ĐA-UBND", [("05/QĐ-UBND", "approves", "12/ĐA-UBND")]),
-    ("Kế hoạch số 7/KH-UBND căn cứ Quyết định số 749/QĐ-TTg", [("07/KH-UBND", "based_on", "749/QĐ-TTg")]),
-    ("Chương trình hành động số 135-CTr/TU thực hiện Nghị quyết số 57-NQ/TW", [("135-CTr/TU", "implements", "57-NQ/TW")]),
-    ("Quyết định số 1/QĐ-UBND ngày 02/01/2024; Quyết định số 2/QĐ-UBND", []),
-])
+@pytest.mark.parametrize(
+    "text, triples",
+    [
+        (
+            "Nghị quyết số 17/NQ-HĐND ngày 12/7/2023 sửa đổi Điều 2 Nghị quyết số 33/NQ-HĐND ngày 17/9/2020",
+            [("17/NQ-HĐND", "amends", "33/NQ-HĐND")],
+        ),
+        (
+            "Quyết định số 1587/QĐ-UBND ngày 31/7/2023 của UBND tỉnh về triển khai thực hiện Nghị quyết số 33/NQ-HĐND "
+            "ngày 17/9/2020 của HĐND tỉnh về Đề án X và Nghị quyết số 17/NQ-HĐND ngày 12/7/2023 của HĐND tỉnh",
+            [("1587/QĐ-UBND", "implements", "33/NQ-HĐND"), ("1587/QĐ-UBND", "implements", "17/NQ-HĐND")],
+        ),
+        (
+            "Quyết định số 12/QĐ-UBND ngày 01/02/2024 thay thế Quyết định số 3069/QĐ-UBND ngày 25/10/2021",
+            [("12/QĐ-UBND", "replaces", "3069/QĐ-UBND")],
+        ),
+        ("Quyết định số 5/QĐ-UBND phê duyệt Đề án số 12/ĐA-UBND", [("05/QĐ-UBND", "approves", "12/ĐA-UBND")]),
+        ("Kế hoạch số 7/KH-UBND căn cứ Quyết định số 749/QĐ-TTg", [("07/KH-UBND", "based_on", "749/QĐ-TTg")]),
+        (
+            "Chương trình hành động số 135-CTr/TU thực hiện Nghị quyết số 57-NQ/TW",
+            [("135-CTr/TU", "implements", "57-NQ/TW")],
+        ),
+        ("Quyết định số 1/QĐ-UBND ngày 02/01/2024; Quyết định số 2/QĐ-UBND", []),
+    ],
+)
 def test_doc_relations(text, triples):
     _, rels = find_references(["Phần I", text], "t.txt", "Hà Nam", None)
     assert [(r.subject.symbol, r.relation, r.object.symbol) for r in rels] == triples

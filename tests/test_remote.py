@@ -1,5 +1,6 @@
 """RemoteStore against real servers: the same named queries give the same rows as the
 embedded store, and a load that dies halfway leaves every other document's graph intact."""
+
 from __future__ import annotations
 
 import csv
@@ -11,15 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from servers import remote_store, start
 
-from kg import queries
-from kg.build import Builder
-from kg.namespaces import DX, GRAPH, ONTOLOGY_GRAPH
-from kg.pipeline import parse_all
-from kg.remote import Endpoints, RemoteStore, _batches, endpoints_for, query_form
-from kg.store import EmbeddedStore, StoreError
+from dxkg.kg import queries
+from dxkg.kg.build import Builder
+from dxkg.kg.namespaces import DX, GRAPH, ONTOLOGY_GRAPH
+from dxkg.kg.pipeline import parse_all
+from dxkg.kg.remote import Endpoints, RemoteStore, _batches, endpoints_for, query_form
+from dxkg.kg.store import EmbeddedStore, StoreError
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 NUMERIC = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("integer", "decimal", "double", "float")}
@@ -84,8 +84,10 @@ def _term(t: dict | None):
 
 
 # parameters naming a node of the seeds graph are looked up on the embedded store
-PICK = {"a task with a legal basis": f"SELECT ?x WHERE {{ ?x a <{DX}Task> ; <{DX}legalBasis> [] }} ORDER BY ?x LIMIT 1",
-        "a source document": f"SELECT ?x WHERE {{ ?x a <{DX}SourceDocument> }} ORDER BY ?x LIMIT 1"}
+PICK = {
+    "a task with a legal basis": f"SELECT ?x WHERE {{ ?x a <{DX}Task> ; <{DX}legalBasis> [] }} ORDER BY ?x LIMIT 1",
+    "a source document": f"SELECT ?x WHERE {{ ?x a <{DX}SourceDocument> }} ORDER BY ?x LIMIT 1",
+}
 CASES = [(name, {}) for name, q in queries.load_all().items() if not q.required] + [
     ("system-dependencies", {"system": "LGSP"}),
     ("system-dependencies", {"system": "LGSP", "direction": "down"}),
@@ -100,8 +102,10 @@ CASES = [(name, {}) for name, q in queries.load_all().items() if not q.required]
 def virtuoso_differs(name: str, params: dict) -> str | None:
     """Known differences of Virtuoso 7.2 on dxkg's named queries (see kg/remote.py)."""
     if name == "system-dependencies":
-        return ("Virtuoso refuses COALESCE($direction, …) in a grouped projection while $direction "
-                "is unbound (SP031), and finds no rows for the bound query")
+        return (
+            "Virtuoso refuses COALESCE($direction, …) in a grouped projection while $direction "
+            "is unbound (SP031), and finds no rows for the bound query"
+        )
     if name == "legal-basis-trace" and not params:
         return "Virtuoso joins nothing on ?start bound from COALESCE of two unbound parameters"
     return None
@@ -113,8 +117,10 @@ def comparable(sparql: str) -> str:
 
 
 def bind(name: str, params: dict, embedded: EmbeddedStore) -> str:
-    picked = {k: embedded.select(PICK[v])["results"]["bindings"][0]["x"]["value"]
-              if v in PICK else v for k, v in params.items()}
+    picked = {
+        k: embedded.select(PICK[v])["results"]["bindings"][0]["x"]["value"] if v in PICK else v
+        for k, v in params.items()
+    }
     return comparable(queries.get(name).bind(picked))
 
 
@@ -146,7 +152,7 @@ def test_query_forms_and_formats(remote):
     header = next(csv.reader(io.StringIO(remote.select_bytes(select, "csv").decode())))
     assert header == ["t"]
     tsv_header = remote.select_bytes(select, "tsv").splitlines()[0].strip()
-    assert tsv_header in (b"?t", b'"t"')          # Virtuoso writes TSV variables as quoted names
+    assert tsv_header in (b"?t", b'"t"')  # Virtuoso writes TSV variables as quoted names
     assert b"<sparql" in remote.select_bytes(select, "xml")
     construct = "CONSTRUCT { ?t a ?c } WHERE { ?t a ?c } LIMIT 5"
     assert len(list(remote.query(construct))) == 5
@@ -175,14 +181,14 @@ def test_server_killed_halfway_leaves_other_graphs_intact(tmp_path, corpus):
     with pytest.raises(StoreError):
         store.replace_graph(b, corpus[b])
 
-    server = start("oxigraph", tmp_path / "ox")           # same data folder, new process
+    server = start("oxigraph", tmp_path / "ox")  # same data folder, new process
     try:
         store = remote_store(server)
         assert triples_of(store, a) == triples(corpus[a])
         assert triples_of(store, c) == triples(old[c])
-        assert triples_of(store, b) < triples(corpus[b])     # only B is partial …
+        assert triples_of(store, b) < triples(corpus[b])  # only B is partial …
         store.replace_graph(b, corpus[b])
-        assert triples_of(store, b) == triples(corpus[b])    # … and loading it again repairs it
+        assert triples_of(store, b) == triples(corpus[b])  # … and loading it again repairs it
     finally:
         server.stop()
 
@@ -203,20 +209,24 @@ def triples_of(store: RemoteStore, graph: str) -> set:
 
 
 def test_persistent_errors_are_reported_not_retried_forever():
-    store = RemoteStore(Endpoints("http://127.0.0.1:9/query", "http://127.0.0.1:9/update", None),
-                        retries=2, backoff=0.01)
+    store = RemoteStore(
+        Endpoints("http://127.0.0.1:9/query", "http://127.0.0.1:9/update", None), retries=2, backoff=0.01
+    )
     with pytest.raises(StoreError, match="ConnectionError"):
         store.select("ASK {}")
 
 
 # ---------------------------------------------------------------- small parts
 def test_flavour_urls():
-    assert endpoints_for("http://h:7878/query", "oxigraph", authenticated=False) == \
-        Endpoints("http://h:7878/query", "http://h:7878/update", "http://h:7878/store")
-    assert endpoints_for("http://h:8890/sparql", "virtuoso", authenticated=True) == \
-        Endpoints("http://h:8890/sparql", "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth")
-    assert endpoints_for("http://h:3030/ds", "fuseki", authenticated=True) == \
-        Endpoints("http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data")
+    assert endpoints_for("http://h:7878/query", "oxigraph", authenticated=False) == Endpoints(
+        "http://h:7878/query", "http://h:7878/update", "http://h:7878/store"
+    )
+    assert endpoints_for("http://h:8890/sparql", "virtuoso", authenticated=True) == Endpoints(
+        "http://h:8890/sparql", "http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth"
+    )
+    assert endpoints_for("http://h:3030/ds", "fuseki", authenticated=True) == Endpoints(
+        "http://h:3030/ds/query", "http://h:3030/ds/update", "http://h:3030/ds/data"
+    )
     with pytest.raises(StoreError):
         endpoints_for("http://h", "blazegraph", authenticated=False)
 

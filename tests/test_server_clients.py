@@ -1,4 +1,5 @@
 """Real SPARQL clients against the live service: SPARQLWrapper, rdflib stores, raw HTTP."""
+
 from __future__ import annotations
 
 import csv
@@ -6,11 +7,10 @@ import io
 
 import pytest
 import requests
+from conftest import AGENCY, TASK, TOKEN
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import CSV, JSON, POST, TURTLE, XML, SPARQLWrapper
-
-from conftest import AGENCY, TASK, TOKEN
 
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 QUERY = f"SELECT ?label WHERE {{ <{TASK}> <{LABEL}> ?label }}"
@@ -62,8 +62,7 @@ def test_rdflib_sparqlstore_reads(live_server):
 
 
 def test_rdflib_sparqlupdatestore_with_token(writable_server):
-    store = SPARQLUpdateStore(writable_server.url + "/sparql", writable_server.url + "/sparql",
-                              auth=("dxkg", TOKEN))
+    store = SPARQLUpdateStore(writable_server.url + "/sparql", writable_server.url + "/sparql", auth=("dxkg", TOKEN))
     g = Graph(store=store, identifier=URIRef("http://example.org/client-test"))
     triple = (URIRef("http://example.org/s"), URIRef(LABEL), Literal("từ rdflib"))
     g.add(triple)
@@ -81,10 +80,12 @@ def test_rdflib_sparqlupdatestore_without_token_fails(writable_server):
 
 def test_curl_style_requests(live_server):
     """What a shell user does: curl -G --data-urlencode query=… -H 'Accept: text/csv'."""
-    r = requests.get(live_server.url + "/sparql", params={"query": QUERY},
-                     headers={"Accept": "text/csv"}, timeout=30)
+    r = requests.get(live_server.url + "/sparql", params={"query": QUERY}, headers={"Accept": "text/csv"}, timeout=30)
     assert r.status_code == 200 and r.text.splitlines()[0] == "label"
-    r = requests.post(live_server.url + "/sparql", data=QUERY.encode(), timeout=30,
-                      headers={"Content-Type": "application/sparql-query",
-                               "Accept": "application/sparql-results+json"})
+    r = requests.post(
+        live_server.url + "/sparql",
+        data=QUERY.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     assert r.json()["results"]["bindings"]

@@ -1,4 +1,5 @@
 """A store rebuilt while the service runs is served without a restart; a broken one never is."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,11 @@ from pathlib import Path
 
 import pytest
 import requests
-
 from conftest import DOC_GRAPH, TASK, TOKEN
-from kg.namespaces import ID
-from kg.pipeline import build_store
-from kg.store import build_aside
+
+from dxkg.kg.namespaces import ID
+from dxkg.kg.pipeline import build_store
+from dxkg.kg.store import build_aside
 
 INTERVAL = 0.2
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -39,7 +40,7 @@ DANH MỤC NHIỆM VỤ
 |---|---|---|---|---|
 | 1 | Xây dựng kho dữ liệu dùng chung thử nghiệm | Sở TT&TT | 2025 | 300 |
 """
-NEW = "<http://x/rebuilt> <http://x/p> \"new\" <http://x/new-graph> .\n"
+NEW = '<http://x/rebuilt> <http://x/p> "new" <http://x/new-graph> .\n'
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
@@ -87,8 +88,7 @@ def test_rebuilt_store_is_served_without_restart(live_server_factory, tmp_path):
     before = health(server)
     assert DOC_GRAPH in before["graphs"] and before["reload_error"] is None
 
-    assert build_store([str(EXAMPLES)], server.store_dir, validate=False,
-                       report=lambda m: None) == 0
+    assert build_store([str(EXAMPLES)], server.store_dir, validate=False, report=lambda m: None) == 0
     wait_until(lambda: EXAMPLE_GRAPH in health(server)["graphs"])
     after = health(server)
     assert DOC_GRAPH not in after["graphs"] and not ask(server, f"<{TASK}> ?p ?o")
@@ -96,8 +96,7 @@ def test_rebuilt_store_is_served_without_restart(live_server_factory, tmp_path):
     assert after["store"]["loaded_at"] >= before["store"]["loaded_at"]
 
     (tmp_path / "ke-hoach-thu-nghiem.md").write_text(PLAN, encoding="utf-8")
-    assert build_store([str(tmp_path)], server.store_dir, validate=False,
-                       report=lambda m: None) == 0
+    assert build_store([str(tmp_path)], server.store_dir, validate=False, report=lambda m: None) == 0
     wait_until(lambda: PLAN_GRAPH in health(server)["graphs"])
     assert EXAMPLE_GRAPH not in health(server)["graphs"]
     assert ask(server, '?s ?p "Xây dựng kho dữ liệu dùng chung thử nghiệm"')
@@ -108,7 +107,7 @@ def test_rebuilt_store_is_served_without_restart(live_server_factory, tmp_path):
 def test_unchanged_store_is_not_reloaded(live_server_factory):
     server = live_server_factory(reload_interval=INTERVAL, update_token=TOKEN)
     assert update(server, "INSERT DATA { <http://x/s> <http://x/p> 1 }").status_code == 200
-    time.sleep(5 * INTERVAL)          # writes change the folder's files, not the folder
+    time.sleep(5 * INTERVAL)  # writes change the folder's files, not the folder
     assert metric(server, "dxkg_store_reloads_total") == 0
     assert health(server)["generation"] == 1
 
@@ -137,14 +136,13 @@ def test_broken_replacement_keeps_the_old_graph(live_server_factory, make_broken
     status = health(server)
     assert status["triples"] == 13 and status["store"]["inode"] == inode
     assert "not a readable store" in status["reload_error"]["message"]
-    assert str(server.store_dir.parent) not in json.dumps(status)      # no paths on /healthz
+    assert str(server.store_dir.parent) not in json.dumps(status)  # no paths on /healthz
     assert ask(server, f"<{TASK}> ?p ?o")
     r = update(server, "INSERT DATA { <http://x/s> <http://x/p> 1 }")
-    assert r.status_code == 503 and "replaced" in r.text              # never written into it
-    time.sleep(5 * INTERVAL)                                          # not retried unchanged
+    assert r.status_code == 503 and "replaced" in r.text  # never written into it
+    time.sleep(5 * INTERVAL)  # not retried unchanged
     assert metric(server, "dxkg_store_reload_failures_total") == 1
-    logged = [json.loads(r.getMessage()) for r in caplog.records
-              if r.getMessage().startswith("{")]
+    logged = [json.loads(r.getMessage()) for r in caplog.records if r.getMessage().startswith("{")]
     assert [e["event"] for e in logged] == ["store_reload_failed"]
     assert logged[0]["store"] == str(server.store_dir) and logged[0]["detail"]
 
@@ -160,7 +158,7 @@ def test_missing_store_keeps_the_old_graph_until_it_is_back(live_server_factory)
     wait_until(lambda: health(server)["reload_error"] is not None)
     assert "no store folder" in health(server)["reload_error"]["message"]
     assert ask(server, f"<{TASK}> ?p ?o")
-    os.rename(away, server.store_dir)                                 # the same folder again
+    os.rename(away, server.store_dir)  # the same folder again
     wait_until(lambda: health(server)["reload_error"] is None)
     assert metric(server, "dxkg_store_reloads_total") == 0
 
@@ -173,7 +171,7 @@ def test_rebuild_replaces_writes_and_later_writes_go_to_the_new_store(live_serve
 
     rebuild(server.store_dir)
     wait_until(lambda: ask(server, "<http://x/rebuilt> ?p ?o"))
-    assert not ask(server, "<http://x/written> ?p ?o")                # a rebuild replaces all
+    assert not ask(server, "<http://x/written> ?p ?o")  # a rebuild replaces all
 
     assert update(server, "INSERT DATA { <http://x/later> <http://x/p> 2 }").status_code == 200
     assert requests.post(server.url + "/admin/reload", headers=AUTH, timeout=30).ok
@@ -182,7 +180,7 @@ def test_rebuild_replaces_writes_and_later_writes_go_to_the_new_store(live_serve
 
 # --- explicit reloads -------------------------------------------------------------------
 def test_admin_reload_needs_the_token(live_server_factory):
-    server = live_server_factory(reload_interval=0, update_token=TOKEN)   # no polling
+    server = live_server_factory(reload_interval=0, update_token=TOKEN)  # no polling
     rebuild(server.store_dir)
     url = server.url + "/admin/reload"
     for headers in ({}, {"Authorization": "Bearer wrong"}):
@@ -190,7 +188,7 @@ def test_admin_reload_needs_the_token(live_server_factory):
         assert r.status_code == 403 and "token" in r.text
     assert requests.get(url, headers=AUTH, timeout=30).status_code == 405
     time.sleep(0.5)
-    assert ask(server, f"<{TASK}> ?p ?o")                             # nothing reloaded yet
+    assert ask(server, f"<{TASK}> ?p ?o")  # nothing reloaded yet
 
     r = requests.post(url, headers=AUTH, timeout=30)
     assert r.status_code == 200 and r.json()["status"] == "reloaded"
@@ -215,12 +213,11 @@ def test_admin_reload_is_refused_on_a_read_only_service(live_server_factory):
 def test_sighup_reloads_under_serve(tmp_path):
     """``dxkg serve`` (``server.wsgi.serve``) in its own process, told to reload by SIGHUP."""
     folder = tmp_path / "store"
-    rebuild(folder, "<http://x/first> <http://x/p> \"1\" .\n")
+    rebuild(folder, '<http://x/first> <http://x/p> "1" .\n')
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    code = (f"from server.wsgi import serve; serve({str(folder)!r}, port={port}, workers=1, "
-            "reload_interval=0)")
+    code = f"from dxkg.server.wsgi import serve; serve({str(folder)!r}, port={port}, workers=1, reload_interval=0)"
     proc = subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.DEVNULL)
     try:
         server = types.SimpleNamespace(url=f"http://127.0.0.1:{port}")
@@ -235,7 +232,7 @@ def test_sighup_reloads_under_serve(tmp_path):
         rebuild(folder)
         proc.send_signal(signal.SIGHUP)
         wait_until(lambda: ask(server, "<http://x/rebuilt> ?p ?o"))
-        assert proc.poll() is None                                    # still serving
+        assert proc.poll() is None  # still serving
     finally:
-        proc.send_signal(signal.SIGINT)                               # serve() shuts down
+        proc.send_signal(signal.SIGINT)  # serve() shuts down
         proc.wait(30)

@@ -1,10 +1,11 @@
 """Header, sections and appendices of plans and of a news article."""
+
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from loaders.structure import find_appendices, parse_structure
+from dxkg.loaders.structure import find_appendices, parse_structure
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -68,8 +69,10 @@ def test_numbered_symbol_and_year_without_a_day():
 
 
 def test_symbol_and_year_from_the_appendix_note_and_issuer_from_the_signature():
-    text = ("**KẾ HOẠCH**\n**Chuyển đổi số tỉnh Hải Dương**\n\nNội dung.\n\n**TM. ỦY BAN NHÂN DÂN**\n\n"
-            "**PHỤ LỤC 1**\n**DANH MỤC**\n*(Ban hành kèm theo Kế hoạch số /KH-UBND ngày /6/2023 của UBND tỉnh)*\n")
+    text = (
+        "**KẾ HOẠCH**\n**Chuyển đổi số tỉnh Hải Dương**\n\nNội dung.\n\n**TM. ỦY BAN NHÂN DÂN**\n\n"
+        "**PHỤ LỤC 1**\n**DANH MỤC**\n*(Ban hành kèm theo Kế hoạch số /KH-UBND ngày /6/2023 của UBND tỉnh)*\n"
+    )
     header, _, apps = _parse(text)
     assert header.symbol == "/KH-UBND" and header.type_code == "KH"
     assert header.year == 2023
@@ -78,8 +81,10 @@ def test_symbol_and_year_from_the_appendix_note_and_issuer_from_the_signature():
 
 
 def test_news_article_without_a_header():
-    text = ("Skip Ribbon Commands\nSkip to main content\n\nChuyển đổi số: Động lực đưa Hà Nam bước vào kỷ nguyên mới\n\n"
-            "Ngày 01/3/2025, UBND tỉnh ban hành Kế hoạch số 441/KH-UBND. Năm 2024 đạt 13,68%.\n")
+    text = (
+        "Skip Ribbon Commands\nSkip to main content\n\nChuyển đổi số: Động lực đưa Hà Nam bước vào kỷ nguyên mới\n\n"
+        "Ngày 01/3/2025, UBND tỉnh ban hành Kế hoạch số 441/KH-UBND. Năm 2024 đạt 13,68%.\n"
+    )
     header, sections, apps = _parse(text)
     assert header.kind == "Tin tức"
     assert header.title.startswith("Chuyển đổi số: Động lực")
@@ -91,8 +96,12 @@ def test_news_article_without_a_header():
 def test_sections_with_levels_and_no_list_items():
     _, sections, _ = _parse(PLAN)
     got = [(s.level, s.number, s.title) for s in sections]
-    assert got == [(1, "Phần thứ nhất", "KẾT QUẢ"), (2, "I", "MỤC TIÊU"), (3, "1", "Mục tiêu chung"),
-                   (4, "1.1", "Về hạ tầng")]
+    assert got == [
+        (1, "Phần thứ nhất", "KẾT QUẢ"),
+        (2, "I", "MỤC TIÊU"),
+        (3, "1", "Mục tiêu chung"),
+        (4, "1.1", "Về hạ tầng"),
+    ]
     assert sections[0].span.line == 13
 
 
@@ -108,8 +117,16 @@ def test_appendices_with_titles_not_mentions():
 
 
 def test_table_of_contents_entries_are_not_appendices():
-    lines = ["MỤC LỤC", "Phụ lục I DANH MỤC CÁC NHIỆM VỤ... 1", "Phụ lục II DANH MỤC DỰ ÁN..... 3", "",
-             "Phụ lục I kèm theo Kế hoạch này.", "", "Phụ lục II: DANH MỤC DỰ ÁN", "| a | b |"]
+    lines = [
+        "MỤC LỤC",
+        "Phụ lục I DANH MỤC CÁC NHIỆM VỤ... 1",
+        "Phụ lục II DANH MỤC DỰ ÁN..... 3",
+        "",
+        "Phụ lục I kèm theo Kế hoạch này.",
+        "",
+        "Phụ lục II: DANH MỤC DỰ ÁN",
+        "| a | b |",
+    ]
     apps = find_appendices(lines, "x.txt")
     assert [(a.label, a.title, a.span.line) for a in apps] == [("Phụ lục II", "DANH MỤC DỰ ÁN", 7)]
 
@@ -120,6 +137,7 @@ def test_repeated_label_keeps_the_last_heading():
 
 
 # ---------------------------------------------------------------- seeds
+
 
 def _seed(prefix: str):
     if not SEEDS.is_dir():
@@ -150,7 +168,12 @@ def test_seed_001_and_003_headers():
     assert (h1.province, h1.year, h1.symbol, h1.kind) == ("Hải Dương", 2023, "/KH-UBND", "Kế hoạch")
     assert [a.label for a in a1] == ["Phụ lục 1", "Phụ lục 2"]
     h3, _, a3 = _seed("003")
-    assert (h3.province, h3.year, h3.place, h3.issuer) == ("Quảng Nam", 2024, "Quảng Nam", "Ủy ban nhân dân tỉnh Quảng Nam")
+    assert (h3.province, h3.year, h3.place, h3.issuer) == (
+        "Quảng Nam",
+        2024,
+        "Quảng Nam",
+        "Ủy ban nhân dân tỉnh Quảng Nam",
+    )
     assert [a.label for a in a3] == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
 
 

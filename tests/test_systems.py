@@ -1,13 +1,14 @@
 """Information systems: catalogue matching, scope, links and their direction, counts,
 and the gold links of the development seeds."""
+
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from loaders.systems import find_systems, systems_in_text
-from loaders.text import fold
+from dxkg.loaders.systems import find_systems, systems_in_text
+from dxkg.loaders.text import fold
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -16,23 +17,26 @@ def keys(text, province="Hà Nam"):
     return [s.key for s in systems_in_text(text, province)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Nền tảng tích hợp, chia sẻ dữ liệu (LGSP) tỉnh Hà Nam", ["LGSP"]),
-    ("nền tảng tích hợp và chia sẻ dữ liệu dùng chung (LGSP)", ["LGSP"]),
-    ("Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NGSP)", ["NDXP"]),
-    ("Trung tâm Giám sát, điều hành an toàn thông tin mạng (SOC)", ["SOC"]),
-    ("Trung tâm giám sát an toàn không gian mạng quốc gia", ["NCSC"]),
-    ("Hệ thống giám sát, đo lường mức độ cung cấp và sử dụng dịch vụ Chính phủ số (Hệ thống EMC)", ["EMC"]),
-    ("Hệ thống định danh, xác thực điện tử (VNeID)", ["VNEID"]),
-    ("Cổng Dịch vụ công quốc gia", ["DVCQG"]),
-    ("Hệ thống thông tin giải quyết TTHC tỉnh", ["TTHC"]),
-    ("Hệ thống thông tin báo cáo tỉnh Hà Nam và Hệ thống thông tin báo cáo Chính phủ", ["BC-TINH", "BC-CP"]),
-    ("trục liên thông văn bản quốc gia", ["TRUC-VB"]),
-    ("Hệ thống Quản lý văn bản và điều hành của tỉnh (Qoffice)", ["QLVB"]),
-    ("Cơ sở dữ liệu quốc gia về dân cư", ["CSDL-DAN-CU"]),
-    ("Trung tâm Điều hành đô thị thông minh thành phố Phủ Lý", []),       # a city's centre
-    ("Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nền tảng tích hợp, chia sẻ dữ liệu (LGSP) tỉnh Hà Nam", ["LGSP"]),
+        ("nền tảng tích hợp và chia sẻ dữ liệu dùng chung (LGSP)", ["LGSP"]),
+        ("Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NGSP)", ["NDXP"]),
+        ("Trung tâm Giám sát, điều hành an toàn thông tin mạng (SOC)", ["SOC"]),
+        ("Trung tâm giám sát an toàn không gian mạng quốc gia", ["NCSC"]),
+        ("Hệ thống giám sát, đo lường mức độ cung cấp và sử dụng dịch vụ Chính phủ số (Hệ thống EMC)", ["EMC"]),
+        ("Hệ thống định danh, xác thực điện tử (VNeID)", ["VNEID"]),
+        ("Cổng Dịch vụ công quốc gia", ["DVCQG"]),
+        ("Hệ thống thông tin giải quyết TTHC tỉnh", ["TTHC"]),
+        ("Hệ thống thông tin báo cáo tỉnh Hà Nam và Hệ thống thông tin báo cáo Chính phủ", ["BC-TINH", "BC-CP"]),
+        ("trục liên thông văn bản quốc gia", ["TRUC-VB"]),
+        ("Hệ thống Quản lý văn bản và điều hành của tỉnh (Qoffice)", ["QLVB"]),
+        ("Cơ sở dữ liệu quốc gia về dân cư", ["CSDL-DAN-CU"]),
+        ("Trung tâm Điều hành đô thị thông minh thành phố Phủ Lý", []),  # a city's centre
+        ("Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử", []),
+    ],
+)
 def test_catalogue(text, expected):
     assert keys(text) == expected
 
@@ -48,42 +52,65 @@ def links(text, province="Hà Nam"):
     return [(l.a.key, l.relation, l.b.key, l.directed) for l in found]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Duy trì LGSP tỉnh Hà Nam và kết nối với Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NGSP).",
-     [("LGSP", "connects", "NDXP", False)]),
-    ("Hoàn thành kết nối Trung tâm Điều hành thông minh (IOC) tỉnh với Cơ sở dữ liệu quốc gia về dân cư.",
-     [("IOC", "connects", "CSDL-DAN-CU", False)]),
-    ("Hệ thống thông tin giải quyết TTHC tỉnh tích hợp, kết nối với Cổng dịch vụ công quốc gia.",
-     [("TTHC", "integrates", "DVCQG", False)]),
-    ("tài khoản trên Hệ thống thông tin giải quyết TTHC tỉnh đồng bộ với Hệ thống định danh, xác thực điện tử (VNeID)",
-     [("TTHC", "syncs", "VNEID", False)]),
-    ("dữ liệu được đồng bộ, thống nhất giữa Hệ thống thông tin giải quyết TTHC của tỉnh với Cổng dịch vụ công quốc gia.",
-     [("TTHC", "syncs", "DVCQG", False)]),
-    ("Trung tâm IOC khai thác dữ liệu từ Cơ sở dữ liệu quốc gia về dân cư.",
-     [("IOC", "uses_data_from", "CSDL-DAN-CU", True)]),
-    ("Hệ thống thông tin giải quyết TTHC chia sẻ dữ liệu với Cổng Dịch vụ công quốc gia.",
-     [("TTHC", "shares_data", "DVCQG", False)]),
-    ("Hệ thống thông tin giải quyết TTHC kết nối, liên thông qua LGSP.",
-     [("TTHC", "depends_on", "LGSP", True)]),
-    ("Duy trì hoạt động SOC tỉnh; kết nối giám sát 14 hệ thống; kết nối gần 1.000 máy tính lên "
-     "Trung tâm giám sát an toàn không gian mạng quốc gia (NCSC).", [("SOC", "connects", "NCSC", False)]),
-    ("Hệ thống quản lý văn bản và điều hành được triển khai đồng bộ, gắn với thư điện tử công vụ.", []),
-    ("Duy trì Hệ thống thư điện tử; Cổng Dịch vụ công quốc gia; Cơ sở dữ liệu quốc gia về dân cư.", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Duy trì LGSP tỉnh Hà Nam và kết nối với Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NGSP).",
+            [("LGSP", "connects", "NDXP", False)],
+        ),
+        (
+            "Hoàn thành kết nối Trung tâm Điều hành thông minh (IOC) tỉnh với Cơ sở dữ liệu quốc gia về dân cư.",
+            [("IOC", "connects", "CSDL-DAN-CU", False)],
+        ),
+        (
+            "Hệ thống thông tin giải quyết TTHC tỉnh tích hợp, kết nối với Cổng dịch vụ công quốc gia.",
+            [("TTHC", "integrates", "DVCQG", False)],
+        ),
+        (
+            "tài khoản trên Hệ thống thông tin giải quyết TTHC tỉnh đồng bộ với Hệ thống định danh, xác thực điện tử (VNeID)",
+            [("TTHC", "syncs", "VNEID", False)],
+        ),
+        (
+            "dữ liệu được đồng bộ, thống nhất giữa Hệ thống thông tin giải quyết TTHC của tỉnh với Cổng dịch vụ công quốc gia.",
+            [("TTHC", "syncs", "DVCQG", False)],
+        ),
+        (
+            "Trung tâm IOC khai thác dữ liệu từ Cơ sở dữ liệu quốc gia về dân cư.",
+            [("IOC", "uses_data_from", "CSDL-DAN-CU", True)],
+        ),
+        (
+            "Hệ thống thông tin giải quyết TTHC chia sẻ dữ liệu với Cổng Dịch vụ công quốc gia.",
+            [("TTHC", "shares_data", "DVCQG", False)],
+        ),
+        ("Hệ thống thông tin giải quyết TTHC kết nối, liên thông qua LGSP.", [("TTHC", "depends_on", "LGSP", True)]),
+        (
+            "Duy trì hoạt động SOC tỉnh; kết nối giám sát 14 hệ thống; kết nối gần 1.000 máy tính lên "
+            "Trung tâm giám sát an toàn không gian mạng quốc gia (NCSC).",
+            [("SOC", "connects", "NCSC", False)],
+        ),
+        ("Hệ thống quản lý văn bản và điều hành được triển khai đồng bộ, gắn với thư điện tử công vụ.", []),
+        ("Duy trì Hệ thống thư điện tử; Cổng Dịch vụ công quốc gia; Cơ sở dữ liệu quốc gia về dân cư.", []),
+    ],
+)
 def test_links(text, expected):
     assert links(text) == expected
 
 
 def test_links_across_wrapped_lines():
-    _, found = find_systems(["Kết nối Hệ thống thông tin báo cáo tỉnh với", "", "hệ thống thông tin báo cáo Chính phủ."],
-                            "t.txt", "Hà Nam")
+    _, found = find_systems(
+        ["Kết nối Hệ thống thông tin báo cáo tỉnh với", "", "hệ thống thông tin báo cáo Chính phủ."], "t.txt", "Hà Nam"
+    )
     assert [(l.a.key, l.b.key, l.span.line, l.span.end_line) for l in found] == [("BC-TINH", "BC-CP", 1, 3)]
 
 
-@pytest.mark.parametrize("text, key, count", [
-    ("Hoàn thành kết nối, liên thông, chia sẻ dữ liệu 16 hệ thống qua LGSP.", "LGSP", 16),
-    ("Trung tâm điều hành thông minh (IOC) tỉnh đã tích hợp, kết nối 10 hệ thống thông tin của các sở.", "IOC", 10),
-])
+@pytest.mark.parametrize(
+    "text, key, count",
+    [
+        ("Hoàn thành kết nối, liên thông, chia sẻ dữ liệu 16 hệ thống qua LGSP.", "LGSP", 16),
+        ("Trung tâm điều hành thông minh (IOC) tỉnh đã tích hợp, kết nối 10 hệ thống thông tin của các sở.", "IOC", 10),
+    ],
+)
 def test_counts(text, key, count):
     mentions, _ = find_systems([text], "t.txt", "Hà Nam")
     assert [(m.system.key, m.count) for m in mentions] == [(key, count)]
@@ -108,5 +135,6 @@ def test_seed_must_links():
             lines = (SHARED / "seeds" / src).read_text(encoding="utf-8").splitlines()
             found[src] = find_systems(lines, src, "Hà Nam")[1]
         X, Y = gold["systems"][x], gold["systems"][y]
-        assert any((_matches(l.a, X) and _matches(l.b, Y)) or (_matches(l.a, Y) and _matches(l.b, X))
-                   for l in found[src]), (x, y, src)
+        assert any(
+            (_matches(l.a, X) and _matches(l.b, Y)) or (_matches(l.a, Y) and _matches(l.b, X)) for l in found[src]
+        ), (x, y, src)

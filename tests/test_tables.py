@@ -1,9 +1,10 @@
 """Tables in every exported layout, joined into logical tables."""
+
 from pathlib import Path
 
 import pytest
 
-from loaders.tables import find_tables, merge_header
+from dxkg.loaders.tables import find_tables, merge_header
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -40,15 +41,26 @@ Phụ lục
 def test_pipe_multirow_header_is_realigned_and_merged():
     [t] = _tables(PIPE)
     assert t.layout == "pipe"
-    assert t.header == ["STT", "Dự án", "Chủ trì", "Kinh phí (triệu đồng) / Đầu tư công",
-                        "Kinh phí (triệu đồng) / Chi thường xuyên / Mua sắm",
-                        "Kinh phí (triệu đồng) / Chi thường xuyên / Thuê dịch vụ", "Số năm thuê"]
+    assert t.header == [
+        "STT",
+        "Dự án",
+        "Chủ trì",
+        "Kinh phí (triệu đồng) / Đầu tư công",
+        "Kinh phí (triệu đồng) / Chi thường xuyên / Mua sắm",
+        "Kinh phí (triệu đồng) / Chi thường xuyên / Thuê dịch vụ",
+        "Số năm thuê",
+    ]
 
 
 def test_pipe_repeated_header_after_page_break_gives_one_table():
     [t] = _tables(PIPE)
-    assert [c[:2] for c in _cells(t)] == [["I", "NHÓM A"], ["1.", "Dự án một"], ["2.", "Dự án hai"],
-                                         ["3.", "Dự án ba"], ["", "Cộng"]]
+    assert [c[:2] for c in _cells(t)] == [
+        ["I", "NHÓM A"],
+        ["1.", "Dự án một"],
+        ["2.", "Dự án hai"],
+        ["3.", "Dự án ba"],
+        ["", "Cộng"],
+    ]
     assert _cells(t)[2][5:] == ["300", "2"]
     assert (t.start, t.end) == (2, 15)
     assert t.rows[3].span.line == 14
@@ -68,20 +80,22 @@ def test_text_between_tables_separates_them():
 
 # ---------------------------------------------------------------- tab-separated with HTML
 
-TAB = "\n".join([
-    "STT\tTên nhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian",
-    "<b>I. Nhóm thể chế</b>\t\t\t\t",
-    "1\tXây dựng <i>quy chế</i> A&amp;B\tSở TT&amp;TT\t<ul><li>Sở Nội vụ</li><li>Sở Tư pháp</li></ul>\tQuý II/2024",
-    "2\tNâng cấp hệ thống\tSở TT&amp;TT\tCác sở, ban,",
-    "",
-    "<b>STT</b>\t<b>Tên nhiệm vụ</b>\t<b>Đơn vị chủ trì</b>\t<b>Đơn vị phối hợp</b>\t<b>Thời gian</b>",
-    "\t\t\tngành\t",
-    "3\tTriển khai dịch vụ\tSở Y tế\t\tThường xuyên",
-    "",
-    "",
-    "\t\t\t\t",
-    "4\tĐào tạo\tSở Nội vụ\t\tNăm 2024",
-])
+TAB = "\n".join(
+    [
+        "STT\tTên nhiệm vụ\tĐơn vị chủ trì\tĐơn vị phối hợp\tThời gian",
+        "<b>I. Nhóm thể chế</b>\t\t\t\t",
+        "1\tXây dựng <i>quy chế</i> A&amp;B\tSở TT&amp;TT\t<ul><li>Sở Nội vụ</li><li>Sở Tư pháp</li></ul>\tQuý II/2024",
+        "2\tNâng cấp hệ thống\tSở TT&amp;TT\tCác sở, ban,",
+        "",
+        "<b>STT</b>\t<b>Tên nhiệm vụ</b>\t<b>Đơn vị chủ trì</b>\t<b>Đơn vị phối hợp</b>\t<b>Thời gian</b>",
+        "\t\t\tngành\t",
+        "3\tTriển khai dịch vụ\tSở Y tế\t\tThường xuyên",
+        "",
+        "",
+        "\t\t\t\t",
+        "4\tĐào tạo\tSở Nội vụ\t\tNăm 2024",
+    ]
+)
 
 
 def test_tab_rows_with_html_fragments():
@@ -110,28 +124,57 @@ def test_tab_cell_broken_over_lines():
 
 # ---------------------------------------------------------------- one cell per line
 
-CELLS = "\n".join([
-    "\tSTT", "\tTên chỉ tiêu", "\tCơ quan chủ trì", "\tKết quả năm 2024", "\tGhi chú",
-    "",
-    "\t", "\t", "\t", "\tĐơn vị tính", "\tGiao chỉ tiêu", "\t",
-    "",
-    "\t1. ", "\tTỷ lệ hồ sơ", "trực tuyến", "\tSở TT&TT", "\t%", "\tTối thiểu 80", "\t",
-    "",
-    "\t2. ", "\tTỷ lệ thanh toán", "\tVăn phòng",
-    "",
-    "\t%", "\t45", "\tghi chú",
-    "",
-    "Nơi khác",
-])
+CELLS = "\n".join(
+    [
+        "\tSTT",
+        "\tTên chỉ tiêu",
+        "\tCơ quan chủ trì",
+        "\tKết quả năm 2024",
+        "\tGhi chú",
+        "",
+        "\t",
+        "\t",
+        "\t",
+        "\tĐơn vị tính",
+        "\tGiao chỉ tiêu",
+        "\t",
+        "",
+        "\t1. ",
+        "\tTỷ lệ hồ sơ",
+        "trực tuyến",
+        "\tSở TT&TT",
+        "\t%",
+        "\tTối thiểu 80",
+        "\t",
+        "",
+        "\t2. ",
+        "\tTỷ lệ thanh toán",
+        "\tVăn phòng",
+        "",
+        "\t%",
+        "\t45",
+        "\tghi chú",
+        "",
+        "Nơi khác",
+    ]
+)
 
 
 def test_one_cell_per_line_records():
     [t] = _tables(CELLS)
     assert t.layout == "cells"
-    assert t.header == ["STT", "Tên chỉ tiêu", "Cơ quan chủ trì", "Kết quả năm 2024 / Đơn vị tính",
-                        "Kết quả năm 2024 / Giao chỉ tiêu", "Ghi chú"]
-    assert _cells(t) == [["1.", "Tỷ lệ hồ sơ trực tuyến", "Sở TT&TT", "%", "Tối thiểu 80", ""],
-                         ["2.", "Tỷ lệ thanh toán", "Văn phòng", "%", "45", "ghi chú"]]
+    assert t.header == [
+        "STT",
+        "Tên chỉ tiêu",
+        "Cơ quan chủ trì",
+        "Kết quả năm 2024 / Đơn vị tính",
+        "Kết quả năm 2024 / Giao chỉ tiêu",
+        "Ghi chú",
+    ]
+    assert _cells(t) == [
+        ["1.", "Tỷ lệ hồ sơ trực tuyến", "Sở TT&TT", "%", "Tối thiểu 80", ""],
+        ["2.", "Tỷ lệ thanh toán", "Văn phòng", "%", "45", "ghi chú"],
+    ]
     assert (t.rows[1].span.line, t.rows[1].span.end_line) == (22, 28)
 
 
@@ -157,14 +200,17 @@ def test_html_rowspan_colspan():
     [t] = _tables(HTML)
     assert t.layout == "html"
     assert t.header == ["STT", "Nhiệm vụ", "Chủ trì", "Kinh phí / Đầu tư", "Kinh phí / Thuê"]
-    assert _cells(t) == [["1", "Hệ thống A", "Sở TT&TT", "100", ""],
-                         ["2", "Hệ thống B\ngiai đoạn 2", "Sở TT&TT", "", "20"],
-                         ["Cộng", "", "", "100", "20"]]
+    assert _cells(t) == [
+        ["1", "Hệ thống A", "Sở TT&TT", "100", ""],
+        ["2", "Hệ thống B\ngiai đoạn 2", "Sở TT&TT", "", "20"],
+        ["Cộng", "", "", "100", "20"],
+    ]
     assert t.rows[1].inherited == frozenset({2}) and not t.rows[0].inherited
     assert t.rows[0].span.line == 4
 
 
 # ---------------------------------------------------------------- headers and bad input
+
 
 def test_merge_header_widens_a_short_upper_row():
     rows = [["STT", "Tên", "Thực hiện", "Căn cứ"], ["", "", "ĐVT", "Chỉ tiêu", ""]]
@@ -191,6 +237,7 @@ def test_empty_html_table_yields_an_issue():
 
 # ---------------------------------------------------------------- seeds
 
+
 def _seed(prefix: str):
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not present")
@@ -200,11 +247,13 @@ def _seed(prefix: str):
 
 def test_seed_000_budget_table_header():
     budget = _seed("000")[-1]
-    assert budget.header[3:] == ["Dự kiến phí năm 2025 (triệu đồng) / Đầu tư công",
-                                 "Dự kiến phí năm 2025 (triệu đồng) / Thường xuyên / Đầu tư, mua sắm",
-                                 "Dự kiến phí năm 2025 (triệu đồng) / Thường xuyên / Thuê dịch vụ",
-                                 "Thời gian thuê (năm)"]
-    assert len(budget.rows) == 3 + 38 + 2          # groups, tasks, Cộng and Tổng
+    assert budget.header[3:] == [
+        "Dự kiến phí năm 2025 (triệu đồng) / Đầu tư công",
+        "Dự kiến phí năm 2025 (triệu đồng) / Thường xuyên / Đầu tư, mua sắm",
+        "Dự kiến phí năm 2025 (triệu đồng) / Thường xuyên / Thuê dịch vụ",
+        "Thời gian thuê (năm)",
+    ]
+    assert len(budget.rows) == 3 + 38 + 2  # groups, tasks, Cộng and Tổng
 
 
 def test_seed_layouts_and_table_counts():

@@ -6,6 +6,7 @@
 ``shape dxt:focus node``). A result that is not expected fails the test as surely as a
 missing one, so a shape that fires too widely is caught too.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,11 +19,20 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from kg.namespaces import ONTOLOGY_GRAPH, REPORT_GRAPH
-from kg.paths import ONTOLOGY_DIR
-from kg.store import EmbeddedStore
-from kg.validate import (SHAPES_FILE, Report, data_store, focus_nodes, named_shape, render, sparql_constraints,
-                         store_report, validate_store)
+from dxkg.kg.namespaces import ONTOLOGY_GRAPH, REPORT_GRAPH
+from dxkg.kg.paths import ONTOLOGY_DIR
+from dxkg.kg.store import EmbeddedStore
+from dxkg.kg.validate import (
+    SHAPES_FILE,
+    Report,
+    data_store,
+    focus_nodes,
+    named_shape,
+    render,
+    sparql_constraints,
+    store_report,
+    validate_store,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures_shapes"
 VIOLATIONS = sorted((FIXTURES / "violations").glob("*.trig"))
@@ -30,17 +40,23 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DOC_GRAPH = "https://w3id.org/dxkg/id/graph/plan-test"
 TEST = "urn:dxkg-test:"
 WARNINGS = {"LegalDocumentIssuer", "AmendmentAfterTarget", "IndicatorLegalBasis"}
-UNLOCATED = {"RowSourceFile", "BudgetCategory"}      # a row that lost its file, an amount no row names
-PLANTED = ["LegalDocumentUnique", "TaskLeadAgency", "LeadNotCooperating", "IndicatorPercentRange",
-           "BudgetTotalMatchesRows", "LegalDocumentNotSelfRelated", "LegalBasisAcyclic"]
+UNLOCATED = {"RowSourceFile", "BudgetCategory"}  # a row that lost its file, an amount no row names
+PLANTED = [
+    "LegalDocumentUnique",
+    "TaskLeadAgency",
+    "LeadNotCooperating",
+    "IndicatorPercentRange",
+    "BudgetTotalMatchesRows",
+    "LegalDocumentNotSelfRelated",
+    "LegalBasisAcyclic",
+]
 
 
 def fixture_store(*patches: Path) -> EmbeddedStore:
     """Ontology and code lists, the base plan, then each patch applied in turn."""
     store = EmbeddedStore(None)
     for ttl in ("dxkg.ttl", "codelists.ttl"):
-        store.raw.load(path=str(ONTOLOGY_DIR / ttl), format=ox.RdfFormat.TURTLE,
-                       to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+        store.raw.load(path=str(ONTOLOGY_DIR / ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
     store.raw.load(path=str(FIXTURES / "base.trig"), format=ox.RdfFormat.TRIG)
     for patch in patches:
         apply_patch(store.raw, patch)
@@ -65,8 +81,10 @@ def expected(*patches: Path) -> set:
     for patch in patches:
         mem = ox.Store()
         mem.load(path=str(patch), format=ox.RdfFormat.TRIG)
-        out |= {(q.subject.value.split("#")[-1], q.object.value)
-                for q in mem.quads_for_pattern(None, ox.NamedNode(TEST + "focus"), None, ox.NamedNode(TEST + "expect"))}
+        out |= {
+            (q.subject.value.split("#")[-1], q.object.value)
+            for q in mem.quads_for_pattern(None, ox.NamedNode(TEST + "focus"), None, ox.NamedNode(TEST + "expect"))
+        }
     return out
 
 
@@ -80,16 +98,21 @@ def patch(name: str) -> Path:
 
 def pyshacl_only(store: EmbeddedStore) -> set:
     """What pyshacl alone (SPARQL constraints too, $this pre-bound) reports: the reference."""
-    data = Graph().parse(data=data_store(store).dump(format=ox.RdfFormat.N_TRIPLES,
-                                                           from_graph=ox.DefaultGraph()), format="nt")
+    data = Graph().parse(
+        data=data_store(store).dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()), format="nt"
+    )
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
-    _, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True,
-                                     allow_warnings=True, allow_infos=True)
-    return {(str(named_shape(shapes, results.value(r, SH.sourceShape))).split("#")[-1],
-             str(results.value(r, SH.focusNode))) for r in results.objects(None, SH.result)}
+    _, results, _ = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, allow_infos=True
+    )
+    return {
+        (str(named_shape(shapes, results.value(r, SH.sourceShape))).split("#")[-1], str(results.value(r, SH.focusNode)))
+        for r in results.objects(None, SH.result)
+    }
 
 
 # ---------------------------------------------------------------------- every shape
+
 
 def test_base_satisfies_every_shape():
     report = validate_store(fixture_store())
@@ -111,8 +134,7 @@ def test_every_shape_has_a_violating_fixture_and_focus_nodes_in_the_base():
 
 def test_every_shape_speaks_vietnamese_and_english_with_a_severity():
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
-    reporting = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf)
-                 for s in shapes.subjects(p, None)}
+    reporting = {s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf) for s in shapes.subjects(p, None)}
     for shape in reporting:
         holders = [shape] + [c for c in shapes.objects(shape, SH.sparql)]
         langs = {m.language for h in holders for m in shapes.objects(h, SH.message)}
@@ -126,15 +148,39 @@ def symbol_pattern() -> re.Pattern:
     return re.compile(str(next(shapes.objects(None, SH.pattern))))
 
 
-@pytest.mark.parametrize("symbol", ["749/QĐ-TTg", "47/2020/NĐ-CP", "06-NQ/TU", "3816/BTTTT-CĐSQG",
-                                    "202/2025/QH15", "03/2023/TTLT-BTC-BTTTT", "57-NQ/TW", "05/CTr-UBND",
-                                    "12/QyĐ-UBND", "1178/QĐ-BCĐCĐS"])
+@pytest.mark.parametrize(
+    "symbol",
+    [
+        "749/QĐ-TTg",
+        "47/2020/NĐ-CP",
+        "06-NQ/TU",
+        "3816/BTTTT-CĐSQG",
+        "202/2025/QH15",
+        "03/2023/TTLT-BTC-BTTTT",
+        "57-NQ/TW",
+        "05/CTr-UBND",
+        "12/QyĐ-UBND",
+        "1178/QĐ-BCĐCĐS",
+    ],
+)
 def test_symbol_grammar_accepts(symbol):
     assert symbol_pattern().search(symbol)
 
 
-@pytest.mark.parametrize("symbol", ["749/QĐ/TTg", "/KH-UBND", "749", "QĐ-TTg", "749/qđ-ttg", "749 /QĐ-TTg",
-                                    "06-NQ-TU", "47/20/NĐ-CP", "Số 749/QĐ-TTg"])
+@pytest.mark.parametrize(
+    "symbol",
+    [
+        "749/QĐ/TTg",
+        "/KH-UBND",
+        "749",
+        "QĐ-TTg",
+        "749/qđ-ttg",
+        "749 /QĐ-TTg",
+        "06-NQ-TU",
+        "47/20/NĐ-CP",
+        "Số 749/QĐ-TTg",
+    ],
+)
 def test_symbol_grammar_rejects(symbol):
     assert not symbol_pattern().search(symbol)
 
@@ -185,6 +231,7 @@ def test_fast_path_agrees_with_pyshacl(patches):
 
 # ---------------------------------------------------------------------- planted errors, report
 
+
 @pytest.fixture(scope="module")
 def planted():
     store = fixture_store(*[patch(n) for n in PLANTED])
@@ -202,7 +249,7 @@ def test_text_report_names_nodes_by_label_file_and_line(planted):
     _, report = planted
     text = render(report, "text")
     for line in (
-        '"Quyết định 1516/QĐ-UBND (bản trùng)" (plan-test.txt, line 25)',   # located by its citation
+        '"Quyết định 1516/QĐ-UBND (bản trùng)" (plan-test.txt, line 25)',  # located by its citation
         '"Nền tảng trợ lý ảo cho cán bộ, công chức" (plan-test.txt, line 41)',
         '"Đầu tư trang thiết bị phục vụ chuyển đổi số" (plan-test.txt, line 40)',
         '"Tỷ lệ hồ sơ trực tuyến toàn trình" (plan-test.txt, line 60)',
@@ -213,7 +260,7 @@ def test_text_report_names_nodes_by_label_file_and_line(planted):
         assert line in text, text
     for shape in PLANTED:
         assert len(re.findall(rf"^Violation: {shape} \(", text, re.M)) == 1, text
-    assert "14000 triệu đồng" in text and "14960 triệu đồng" in text     # the total check says both sums
+    assert "14000 triệu đồng" in text and "14960 triệu đồng" in text  # the total check says both sums
     assert text.startswith(f"dxkg validation: {len(report.violations)} violations, 0 warnings")
 
 
@@ -246,10 +293,12 @@ def test_sparql_constraints_bind_this_at_the_top():
 
 # ---------------------------------------------------------------------- the seeds
 
+
 def test_seeds_build_and_validate_without_violations(tmp_path):
     if not SEEDS.is_dir():
         pytest.skip(f"no seeds at {SEEDS}")
-    from kg.pipeline import build_store
+    from dxkg.kg.pipeline import build_store
+
     build_store([str(SEEDS)], tmp_path / "store", validate=False, report=lambda msg: None)
     report = validate_store(EmbeddedStore(tmp_path / "store", read_only=True))
     assert not report.violations, render(Report(violations=report.violations))

@@ -9,13 +9,13 @@ with ``Location``, the ``default`` graph): none is skipped. Writes send the upda
 entries, so like every runner we do not run it; the same case is covered indirectly by
 ``head_non_existing_indirect``.
 """
+
 from __future__ import annotations
 
 import pytest
 import requests
-from rdflib.compare import isomorphic
-
 from conftest import TOKEN, W3C, manifest_requests, manifest_tests, need_w3c, parse_rdf, w3c_server
+from rdflib.compare import isomorphic
 
 MANIFEST = W3C / "graph-store-protocol" / "manifest.ttl"
 TESTS = manifest_tests(MANIFEST) if MANIFEST.exists() else []
@@ -31,9 +31,12 @@ def server(tmp_path_factory):
 @pytest.mark.parametrize("name", [t[0] for t in TESTS])
 def test_graph_store(server, name):
     _, test, g = next(t for t in TESTS if t[0] == name)
-    r = requests.post(server.url + "/sparql", data=b"DROP ALL",
-                      headers={"Content-Type": "application/sparql-update",
-                               "Authorization": f"Bearer {TOKEN}"}, timeout=30)
+    r = requests.post(
+        server.url + "/sparql",
+        data=b"DROP ALL",
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
     assert r.status_code == 200
     variables: dict[str, str] = {}
     for req in manifest_requests(g, test):
@@ -45,14 +48,14 @@ def test_graph_store(server, name):
         headers = dict(req["headers"])
         if req["method"] in ("PUT", "POST", "DELETE"):
             headers["Authorization"] = f"Bearer {TOKEN}"
-        resp = requests.request(req["method"], server.url + "/rdf-graphs" + path[4:], data=body,
-                                headers=headers, timeout=30)
+        resp = requests.request(
+            req["method"], server.url + "/rdf-graphs" + path[4:], data=body, headers=headers, timeout=30
+        )
         assert resp.status_code in req["status"], (req["method"], path, resp.status_code, resp.text)
         if req["location"] is not None:
             variables[str(req["location"])] = resp.headers["Location"]
         for field, value in req["expect_headers"].items():
-            assert resp.headers.get(field, "").replace(" ", "").lower() == \
-                value.replace(" ", "").lower()
+            assert resp.headers.get(field, "").replace(" ", "").lower() == value.replace(" ", "").lower()
         if req["expect_body"] is not None:
             expected = parse_rdf(req["expect_body"].encode(), "text/turtle")
             got = parse_rdf(resp.content, resp.headers["Content-Type"])

@@ -4,6 +4,7 @@ Every test of the manifest runs against a live service whose store is reset befo
 test to the three test graphs ``http://kasei.us/2009/09/sparql/data/dataN.rdf`` (from
 ``dataN.nt``); update tests send the service's token, as an authorised client would.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,6 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import requests
-
 from conftest import TOKEN, W3C, manifest_requests, manifest_tests, need_w3c, parse_rdf, w3c_server
 
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -29,11 +29,14 @@ def server(tmp_path_factory):
 def reset(url: str) -> None:
     """Back to the three kasei.us graphs, through the service's own update endpoint."""
     graphs = " ".join(
-        f"GRAPH <{KASEI}data{n}.rdf> {{ {(W3C / 'protocol' / f'data{n}.nt').read_text()} }}"
-        for n in (1, 2, 3))
-    r = requests.post(url + "/sparql", data=f"DROP ALL ; INSERT DATA {{ {graphs} }}".encode(),
-                      headers={"Content-Type": "application/sparql-update",
-                               "Authorization": f"Bearer {TOKEN}"}, timeout=30)
+        f"GRAPH <{KASEI}data{n}.rdf> {{ {(W3C / 'protocol' / f'data{n}.nt').read_text()} }}" for n in (1, 2, 3)
+    )
+    r = requests.post(
+        url + "/sparql",
+        data=f"DROP ALL ; INSERT DATA {{ {graphs} }}".encode(),
+        headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"},
+        timeout=30,
+    )
     assert r.status_code == 200, r.text
 
 
@@ -41,8 +44,12 @@ def check_format(resp: requests.Response, req: dict) -> None:
     ctype = resp.headers.get("Content-Type", "").split(";")[0].strip()
     fmt = str(req["format"])
     if fmt in ("boolean", "tabular"):
-        assert ctype in ("application/sparql-results+json", "application/sparql-results+xml",
-                         "text/csv", "text/tab-separated-values"), ctype
+        assert ctype in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ), ctype
         if fmt == "boolean":
             assert ctype in ("application/sparql-results+json", "application/sparql-results+xml")
             if ctype.endswith("json"):
@@ -67,8 +74,7 @@ def test_protocol(server, name):
         headers = dict(req["headers"])
         if "update" in name:
             headers["Authorization"] = f"Bearer {TOKEN}"
-        resp = requests.request(req["method"], server.url + req["path"], data=req["body"],
-                                headers=headers, timeout=30)
+        resp = requests.request(req["method"], server.url + req["path"], data=req["body"], headers=headers, timeout=30)
         assert resp.status_code in req["status"], (resp.status_code, resp.text)
         if req["format"] is not None:
             check_format(resp, req)

@@ -4,13 +4,13 @@ The manifest only names the three checks; their meaning (from the SD test suite)
 here: a GET on the endpoint returns RDF, that RDF has an ``sd:endpoint`` triple naming the
 endpoint, and it conforms to the SD vocabulary's schema (domains/ranges of the terms used).
 """
+
 from __future__ import annotations
 
 import pytest
 import requests
-from rdflib import RDF, BNode, Literal, Namespace, URIRef
-
 from conftest import SAMPLE, W3C, manifest_tests, need_w3c, parse_rdf, w3c_server
+from rdflib import RDF, BNode, Literal, Namespace, URIRef
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 MANIFEST = W3C / "service-description" / "manifest.ttl"
@@ -49,16 +49,18 @@ def check_conforms_to_schema(url: str) -> None:
         langs = set(g.objects(s, SD.supportedLanguage))
         assert langs and langs <= LANGUAGES
         assert all(isinstance(o, URIRef) for o in g.objects(s, SD.endpoint))
-        assert all(isinstance(o, URIRef) for p in (SD.feature, SD.resultFormat)
-                   for o in g.objects(s, p))
+        assert all(isinstance(o, URIRef) for p in (SD.feature, SD.resultFormat) for o in g.objects(s, p))
         for ds in g.objects(s, SD.defaultDataset):
             assert (ds, RDF.type, SD.Dataset) in g
             for dg in g.objects(ds, SD.defaultGraph):
                 assert isinstance(dg, (URIRef, BNode)) and not isinstance(dg, Literal)
 
 
-CHECKS = {"returns-rdf": check_returns_rdf, "has-endpoint-triple": check_has_endpoint_triple,
-          "conforms-to-schema": check_conforms_to_schema}
+CHECKS = {
+    "returns-rdf": check_returns_rdf,
+    "has-endpoint-triple": check_has_endpoint_triple,
+    "conforms-to-schema": check_conforms_to_schema,
+}
 
 
 @pytest.mark.parametrize("name", [t[0] for t in TESTS])

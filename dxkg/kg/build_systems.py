@@ -1,0 +1,117 @@
+"""Information systems, their links, and which one depends on which (architects' view)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dxkg.kg import iris
+from dxkg.kg.namespaces import DX, ID
+from dxkg.kg.rdf import SKOS, GraphWriter, vi
+from dxkg.loaders.records import ParsedDocument, SystemRef
+from dxkg.loaders.text import fold, slug
+
+SYSTEM_RELATIONS = {
+    "connects": "connectsTo",
+    "integrates": "integratesWith",
+    "shares_data": "sharesDataWith",
+    "uses_data_from": "usesDataFrom",
+    "syncs": "syncsWith",
+    "depends_on": "dependsOn",
+}
+SYSTEM_CATEGORIES = {
+    "shared-platform",
+    "national-database",
+    "database",
+    "data-warehouse",
+    "portal",
+    "citizen-app",
+    "admin-procedure",
+    "application",
+    "document-management",
+    "email",
+    "reporting",
+    "operations-centre",
+    "security",
+    "monitoring",
+    "identity",
+    "infrastructure",
+    "data-centre",
+    "network",
+    "video-conference",
+}
+# what other systems are built on: an undirected link to one of these is a dependency on it
+FOUNDATION_CATEGORIES = {"shared-platform", "national-database", "identity", "data-centre", "network"}
+
+
+def category_iri(notation: str) -> str:
+    """The system-category concept (ontology/codelists.ttl); unknown notations → application."""
+    return f"{ID}code/syscat-{notation if notation in SYSTEM_CATEGORIES else 'application'}"
+
+
+def dependency(link) -> str | None:
+    """Who depends on whom: 'ab' (a depends on b), 'ba', or None.
+
+    Stated direction wins ("khai thác dữ liệu từ", "depends on"). For an undirected link,
+    the architecture framework's layering decides: a provincial system depends on the
+    national one it connects to, and an application depends on the shared platform or
+    national database it connects to (that is what breaks when the platform goes down).
+    """
+    if link.directed or link.relation in ("uses_data_from", "depends_on"):
+        return "ab"
+    for rank in (lambda s: s.national, lambda s: s.category in FOUNDATION_CATEGORIES):
+        a, b = rank(link.a), rank(link.b)
+        if a != b:
+            return "ab" if b else "ba"
+    return None
+
+
+class SystemsMixin:
+    """Builder part for systems; expects ``self.place`` from the Builder."""
+
+    def system(self, s: SystemRef, province: str | None) -> str:
+        w = self.shared
+        prov_ = None if s.national else (s.province or province)
+        iri = iris.system(s.key, s.national, prov_)
+        w.typed(iri, DX + "InformationSystem")
+        label = s.name if s.national or not prov_ or fold(prov_) in fold(s.name) else f"{s.name} ({prov_})"
+        w.add(iri, SKOS + "prefLabel", vi(label))
+        w.label(iri, label)
+        w.value(iri, DX + "systemKey", s.key)
+        for alias in sorted(set(s.aliases) | {s.written}):
+            if alias and alias != label:
+                w.add(iri, SKOS + "altLabel", vi(alias))
+        w.add(iri, DX + "systemCategory", category_iri(s.category))
+        w.add(iri, DX + "scope", self.place(prov_))
+        return iri
+
+    def systems(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
+        stem = slug(Path(doc.file).stem, 120)
+        province = doc.header.province
+        for k, m in enumerate(doc.systems):
+            s = self.system(m.system, province)
+            node = f"{ID}system-mention/{stem}/{k}"
+            w.typed(node, DX + "SystemMentionStatement")
+            w.add(node, DX + "mentionsSystem", s)
+            w.value(node, DX + "statedCount", m.count)
+            if m.count is not None:
+                w.value(s, DX + "statedCount", m.count)
+            w.provenance(node, src, m.span)
+        for k, link in enumerate(doc.system_links):
+            self.system_link(w, f"{ID}system-link/{stem}/{k}", link, province, src)
+
+    def system_link(self, w: GraphWriter, node: str, link, province: str | None, src: str) -> None:
+        """The typed link, the dependency it implies, and a statement node with its sentence."""
+        a, b = self.system(link.a, province), self.system(link.b, province)
+        if a == b:
+            return
+        prop = DX + SYSTEM_RELATIONS.get(link.relation, "connectsTo")
+        w.add(a, prop, b)
+        dep = dependency(link)
+        if dep:
+            w.add(a if dep == "ab" else b, DX + "dependsOn", b if dep == "ab" else a)
+        w.typed(node, DX + "SystemLinkStatement")
+        w.add(node, DX + "fromSystem", a)
+        w.add(node, DX + "toSystem", b)
+        w.add(node, DX + "relation", prop)
+        w.value(node, DX + "directed", link.directed)
+        w.provenance(node, src, link.span)

@@ -1,0 +1,77 @@
+"""RDF writing helpers: vocabulary IRIs, literals, and the per-graph quad collector."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pyoxigraph as ox
+
+from dxkg.kg.namespaces import DX, PREFIXES
+from dxkg.loaders.records import Span
+
+RDF = PREFIXES["rdf"]
+RDFS = PREFIXES["rdfs"]
+XSD = PREFIXES["xsd"]
+SKOS = PREFIXES["skos"]
+ELI = PREFIXES["eli"]
+PROV = PREFIXES["prov"]
+ORG = PREFIXES["org"]
+DCT = PREFIXES["dcterms"]
+TIME = PREFIXES["time"]
+SCHEMA = PREFIXES["schema"]
+
+
+def lit(v) -> ox.Literal:
+    if isinstance(v, bool):
+        return ox.Literal("true" if v else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(v, int):
+        return ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(v, Decimal):
+        s = format(v.normalize(), "f")
+        return ox.Literal(s if "." in s else s + ".0", datatype=ox.NamedNode(XSD + "decimal"))
+    if isinstance(v, date):
+        return ox.Literal(v.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    return ox.Literal(str(v))
+
+
+def vi(text: str) -> ox.Literal:
+    return ox.Literal(text, language="vi")
+
+
+class GraphWriter:
+    """Collects the quads of one named graph, with small helpers for the common shapes."""
+
+    def __init__(self, graph: str):
+        self.graph = ox.NamedNode(graph)
+        self.quads: list[ox.Quad] = []
+
+    def add(self, s: str, p: str, o) -> None:
+        if o is None or o == "":
+            return
+        if isinstance(o, str):
+            o = ox.NamedNode(o)
+        elif not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+            o = lit(o)
+        self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, self.graph))
+
+    def value(self, s: str, p: str, v) -> None:
+        """A literal value (plain strings become literals, not IRIs)."""
+        if v is None or v == "":
+            return
+        self.add(s, p, lit(v) if not isinstance(v, ox.Literal) else v)
+
+    def typed(self, s: str, *classes: str) -> None:
+        for c in classes:
+            self.add(s, RDF + "type", c)
+
+    def label(self, s: str, text: str | None) -> None:
+        if text:
+            self.add(s, RDFS + "label", vi(text))
+
+    def provenance(self, s: str, source: str, span: Span) -> None:
+        self.add(s, PROV + "wasDerivedFrom", source)
+        self.value(s, DX + "sourceFile", span.file)
+        self.value(s, DX + "lineStart", span.line)
+        self.value(s, DX + "lineEnd", span.end_line)
+        self.value(s, DX + "sourceText", span.text)

@@ -1,0 +1,161 @@
+"""The store interface used by build, query, validate and serve.
+
+``EmbeddedStore`` wraps pyoxigraph on disk (the default, no server). A remote SPARQL 1.1
+store implements the same methods (see ``kg/remote.py``). Every method speaks plain
+SPARQL / N-Quads so that the callers do not care which one they hold.
+
+Building is "aside, then swap": ``build_aside(dir)`` yields a fresh store in a sibling
+folder; only when the caller's block finishes without error is it renamed over ``dir``,
+so a failed build leaves the store that was being served intact.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dxkg.kg.namespaces import PREFIXES
+
+RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+RDF_FORMATS = {
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+
+
+class StoreError(Exception):
+    """A store could not be opened, read or written; the message says which and why."""
+
+
+class EmbeddedStore:
+    """pyoxigraph store on disk (``path``) or in memory (``path=None``)."""
+
+    def __init__(
+        self, path: str | os.PathLike | None = None, *, read_only: bool = False, store: ox.Store | None = None
+    ):
+        self.path = Path(path) if path else None
+        if store is not None:
+            self._store = store
+            return
+        try:
+            if path and read_only:
+                if not Path(path).is_dir():
+                    raise StoreError(f"no store at {path}: run 'dxkg build … --store {path}' first")
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path)) if path else ox.Store()
+        except OSError as e:
+            raise StoreError(f"cannot open store at {path}: {e}") from e
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store, for callers that need native speed (server, bench)."""
+        return self._store
+
+    # --- reading -------------------------------------------------------------
+    def query(self, sparql: str, *, union: bool = True):
+        """Run a query; returns pyoxigraph results (solutions, boolean, or triples)."""
+        return self._store.query(sparql, use_default_graph_as_union=union)
+
+    def select(self, sparql: str, *, union: bool = True) -> dict:
+        """SELECT/ASK as a SPARQL 1.1 Query Results JSON document (a dict)."""
+        res = self.query(sparql, union=union)
+        return json.loads(res.serialize(format=ox.QueryResultsFormat.JSON))
+
+    def select_bytes(self, sparql: str, fmt: str = "json", *, union: bool = True) -> bytes:
+        res = self.query(sparql, union=union)
+        if isinstance(res, ox.QueryTriples):
+            return res.serialize(format=RDF_FORMATS[fmt] if fmt in RDF_FORMATS else ox.RdfFormat.TURTLE)
+        return res.serialize(format=RESULT_FORMATS[fmt])
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, fmt: str, graph: str | None = None) -> bytes:
+        kw = {}
+        if graph:
+            kw["from_graph"] = ox.NamedNode(graph)
+        elif RDF_FORMATS[fmt] in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
+            # triple formats hold one graph: export the union of all graphs
+            return self._union_dump(fmt)
+        if fmt == "trig":
+            kw["prefixes"] = PREFIXES
+        return self._store.dump(format=RDF_FORMATS[fmt], **kw)
+
+    def _union_dump(self, fmt: str) -> bytes:
+        res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        mem = ox.Store()
+        mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in res)
+        return mem.dump(format=RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+
+    # --- writing -------------------------------------------------------------
+    def replace_graph(self, graph: str, nquads_or_quads) -> None:
+        """Replace one named graph with the given quads (their graph is overridden)."""
+        self.drop_graph(graph)
+        self.load(nquads_or_quads, graph=graph)
+
+    def load(self, data, *, graph: str | None = None, fmt: str = "nquads") -> None:
+        """Add data: bytes/str in ``fmt`` or an iterable of pyoxigraph quads."""
+        to = ox.NamedNode(graph) if graph else None
+        if isinstance(data, (bytes, str)):
+            self._store.bulk_load(data, format=RDF_FORMATS[fmt], to_graph=to)
+        else:
+            quads = data if to is None else (ox.Quad(q.subject, q.predicate, q.object, to) for q in data)
+            self._store.bulk_extend(quads)
+
+    def drop_graph(self, graph: str) -> None:
+        g = ox.NamedNode(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+
+    def update(self, sparql_update: str) -> None:
+        self._store.update(sparql_update)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        """Release the on-disk lock (pyoxigraph closes when the object is dropped)."""
+        with contextlib.suppress(Exception):
+            self._store.flush()
+        self._store = None
+
+
+@contextlib.contextmanager
+def build_aside(target: str | os.PathLike) -> Iterator[EmbeddedStore]:
+    """Yield a fresh store beside ``target``; swap it in only if the block succeeds."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    store = EmbeddedStore(tmp)
+    try:
+        yield store
+        store.close()
+    except BaseException:
+        store.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if target.exists():
+        os.rename(target, old)
+    os.rename(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,798 @@
+"""Legal-document references in Vietnamese plans: symbols, laws cited by name, and the
+relations a sentence states between two documents.
+
+What counts as a reference (decided here, documented for kg/ and the tests):
+
+* a printed symbol — administrative ``749/QĐ-TTg``, normative ``47/2020/NĐ-CP``, Party
+  ``24-NQ/TU``, official letter ``3816/BTTTT-CĐSQG``, law ``20/2023/QH15`` — with or without
+  the document-type word before it;
+* a Party document written with its type word and a short symbol (``Nghị quyết 06/TU``);
+* a law cited by name and date only (``Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023``):
+  a ``LegalRef`` with ``type_code`` "Luật", a ``title`` and no symbol.
+
+A document named without a symbol ("Đề án 06", "Đề án 06/CP", "Luật Đầu tư công" without a
+date) is not a reference: nothing in it identifies one document, and guessing would merge
+different documents in the graph.  Blank-numbered symbols ("Kế hoạch số /KH-UBND") and the
+source document's own symbol are skipped.
+
+Relations to the source document: ``based_on`` for the legal-basis block (the "Căn cứ …" /
+"Thực hiện …" preamble and a section headed "Căn cứ …"), ``proposed_by`` for the "theo đề
+nghị … tại Tờ trình số …" clause, ``cites`` everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from .doctypes import GENERIC_CODES, TYPE_WORDS
+from .records import DocRelation, LegalRef, Span
+from .text import PROVINCES_2008, PROVINCES_2025_NEW, clean, find_province, fold
+from .values import safe_date
+
+UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴČ"
+LOW = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
+
+# ---------------------------------------------------------------- document types
+# Type notations that may appear inside a symbol, in their canonical spelling.
+TYPE_CODES = [
+    "QĐ",
+    "NQ",
+    "NĐ",
+    "TT",
+    "TTLT",
+    "CT",
+    "KH",
+    "CTr",
+    "TTr",
+    "ĐA",
+    "DA",
+    "PA",
+    "TB",
+    "HD",
+    "HĐ",
+    "BC",
+    "QC",
+    "QyĐ",
+    "QĐi",
+    "BB",
+    "KL",
+    "CĐ",
+    "PL",
+    "HDLT",
+]
+
+# Issuers of national scope (symbol issuer part, canonical spelling).  Ministries keep
+# their pre-2025 and post-2025 codes.
+NATIONAL_ISSUERS = {
+    "TTg",
+    "CP",
+    "VPCP",
+    "TW",
+    "QH",
+    "UBTVQH",
+    "UBQGCĐS",
+    "BTTTT",
+    "BNV",
+    "BTC",
+    "BKHĐT",
+    "BCA",
+    "BQP",
+    "BYT",
+    "BGDĐT",
+    "BTNMT",
+    "BNNPTNT",
+    "BLĐTBXH",
+    "BXD",
+    "BGTVT",
+    "BCT",
+    "BTP",
+    "BVHTTDL",
+    "BKHCN",
+    "BNG",
+    "BNNMT",
+    "BDTTG",
+    "UBDT",
+    "TTCP",
+    "NHNN",
+    "KTNN",
+    "TCT",
+    "TCTK",
+    "BCĐTW",
+    "VPTW",
+    "BTGTW",
+    "BTCTW",
+    "BDVTW",
+    "UBKTTW",
+}
+PARTY_ISSUERS = {"TW", "TU", "HU", "ĐU", "QU", "ĐUK"}
+# Provincial bodies whose code in a symbol contradicts a national issuer named in words
+# ("17/QĐ-UBND … của Ủy ban Quốc gia về chuyển đổi số"): the words win.
+PROVINCIAL_ISSUERS = {"UBND", "HĐND", "TU", "HU"}
+# Spelling variants of issuer codes seen in exports (OCR, typing), by folded key.
+ISSUER_ALIASES = {"UBQGCS": "UBQGCĐS"}
+
+_CANON_ISSUERS = sorted(
+    NATIONAL_ISSUERS | PARTY_ISSUERS | {"UBND", "HĐND", "STTTT", "SKHĐT", "STC", "SNV", "BCĐ", "VP"}
+)
+
+
+def _fold_key(code: str) -> str:
+    """Comparison key for symbol parts: accents, case and '&' ignored (Č→C, Đ→D)."""
+    return fold(code).upper().replace("&", "").replace(" ", "")
+
+
+_ISSUER_BY_KEY = {_fold_key(c): c for c in _CANON_ISSUERS}
+_ISSUER_BY_KEY.update({_fold_key(k): v for k, v in ISSUER_ALIASES.items()})
+_TYPES_BY_KEY: dict = {}
+for _c in TYPE_CODES:
+    _TYPES_BY_KEY.setdefault(_fold_key(_c), []).append(_c)
+
+
+def canonical_type(code: str) -> str | None:
+    """Canonical spelling of a type notation written in a symbol, or None if it is not one.
+
+    Case and a missing Đ are tolerated ("QD" → "QĐ"); where the folded form is shared
+    ("DA" dự án / "ĐA" đề án), the written Đ decides."""
+    cands = _TYPES_BY_KEY.get(_fold_key(code))
+    if not cands:
+        return None
+    for c in cands:
+        if c == code:
+            return c
+    if len(cands) == 1:
+        return cands[0]
+    with_d = [c for c in cands if "Đ" in c]
+    has_d = "Đ" in code.upper() or "Č" in code.upper()
+    return (with_d if has_d else [c for c in cands if "Đ" not in c] or cands)[0]
+
+
+def canonical_issuer(code: str) -> str:
+    """Canonical spelling of an issuer code: known codes by folded key (so "UBQGČĐS",
+    "UBQGCD&S" and "UBQGCS" are one), National Assembly terms keep their number
+    ("QH15"), anything else as written with its "&" kept."""
+    if code.upper() == "TƯ":  # "Trung ương": folding would make it TU (Tỉnh ủy)
+        return "TW"
+    key = _fold_key(code)
+    if key in _ISSUER_BY_KEY:
+        return _ISSUER_BY_KEY[key]
+    m = re.fullmatch(r"(UBTVQH|QH)(\d*)", key)
+    if m:
+        return m.group(1) + m.group(2)
+    return code.replace("Č", "C")
+
+
+def _is_national_code(issuer: str) -> bool:
+    base = re.sub(r"\d+$", "", issuer)
+    return base in NATIONAL_ISSUERS or issuer.endswith("TW")
+
+
+def _is_party(issuer: str) -> bool:
+    return issuer in PARTY_ISSUERS or issuer.endswith("TW") or issuer.endswith("TU")
+
+
+def _number(num: str) -> str:
+    """Numbers below 10 are printed with two digits ("06"), others without leading zeros."""
+    n = int(num)
+    return f"{n:02d}" if n < 10 else str(n)
+
+
+# ---------------------------------------------------------------- symbol grammar
+_PART = rf"[{UP}][{UP}{LOW}0-9&]*"
+_SYM = re.compile(
+    rf"(?<![\w./-])(?P<num>\d{{1,5}})(?:/(?P<year>(?:19|20)\d\d))?(?P<s1>[/-])(?P<p1>{_PART})"
+    rf"(?:(?P<s2>[/–-])(?P<p2>{_PART})?)?(?:-(?P<p3>{_PART}))?(?![\w&])"
+)
+
+_DATE = (
+    r"(?:(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2}),?\s+năm\s+(?P<y2>(?:19|20)\d\d))"
+)
+_DATE_AFTER = re.compile(
+    r"^\s*[,(]?\s*(?:ban hành\s+|được [^,;.]{0,40}?thông qua\s+)?"
+    r"[Nn]gày\s+" + _DATE
+)
+_ISSUER_LEAD = re.compile(r"^\s*,?\s*(?:của|do)\s+")
+_TYPE_WORD_ALT = "|".join(re.escape(w) for w, _ in TYPE_WORDS)
+_TYPE_WORD = re.compile(rf"\b(?:{_TYPE_WORD_ALT})\b", re.I)
+_NUMBER_LEAD = r"\s*(?:[sS]ố\s*:?\s*){0,2}$"
+_TAIL_AFTER_WORD = {  # words allowed between a type word and its symbol
+    "Luật": re.compile(rf"(?P<extra>(?:\s+(?!số\b)[^\s,;:()]+){{1,12}}?)?{_NUMBER_LEAD}"),
+    None: re.compile(rf"(?P<extra>\s+(?:hành động|liên tịch|liên ngành))?{_NUMBER_LEAD}"),
+}
+_NOT_A_DOC = re.compile(r"(?:[Mm]ẫu|[Bb]iểu|[Pp]hụ lục|[Đđ]iều|[Kk]hoản|[Tt]rang)\s+(?:số\s+)?$")
+_LAW_BY_NAME = re.compile(
+    rf"(?P<title>(?:Bộ luật|Luật)\s+(?:sửa đổi,? bổ sung[^;:()]{{0,160}}?|[{UP}][^\s,;:()]*"
+    rf"(?:\s+(?!ngày\b|Luật\b|số\b)[^\s,;:()]+){{0,12}}?))"
+    rf"\s*,?\s*(?:\(sửa đổi(?:, bổ sung)?\)\s*)?(?:được [^,;]{{0,40}}?thông qua\s+)?[Nn]gày\s+" + _DATE
+)
+_WORD_TYPE = {w.lower(): c for w, c in TYPE_WORDS}
+_PROVINCE_ALT = "|".join(re.escape(p) for p in sorted(PROVINCES_2008 + PROVINCES_2025_NEW, key=len, reverse=True))
+# A body's name: from a capitalised word on, words up to a verb, a date or punctuation
+# (Vietnamese names capitalise only their first syllable: "Bộ Thông tin và Truyền thông").
+_NAME_STOP = (
+    r"(?:[Bb]an hành|[Pp]hê duyệt|[Tt]riển khai|[Tt]hực hiện|[Hh]ướng dẫn|[Qq]uy định|"
+    r"về|tại|ngày|số|giao|chọn|đã|sẽ|có|được|để|nhằm|với|trong|theo|đối|là|thuộc|gửi)\b"
+)
+_TITLE_RUN = rf"[{UP}][^\s,;.()]*(?:(?:\s+|\s*-\s*|,\s+(?=[{UP}]))(?!{_NAME_STOP})[^\s,;.()\-]+){{0,10}}"
+_LOCAL_UNIT = r"(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)"
+_ISSUER_NAMES = [  # (pattern, national: True/False or None when the name does not tell, open-ended)
+    (r"(?:Phó )?Thủ tướng Chính phủ", True, False),
+    (
+        r"Văn phòng Chính phủ|Chính phủ|Bộ Chính trị|Ban Bí thư(?: Trung ương Đảng)?"
+        r"|Ban [Cc]hấp hành Trung ương(?: Đảng)?|Ủy ban Thường vụ Quốc hội|Quốc hội",
+        True,
+        False,
+    ),
+    (r"Ủy ban Quốc gia về [Cc]huyển đổi số", True, False),
+    (rf"(?:Bộ trưởng )?Bộ {_TITLE_RUN}", True, True),
+    (rf"(?:Tổng cục|Cục) {_TITLE_RUN}(?= quốc gia| Việt Nam)(?: quốc gia| Việt Nam)?", True, True),
+    (
+        rf"(?:Thường trực |Ban Thường vụ |Ban [Cc]hấp hành Đảng bộ )?(?:Tỉnh ủy|Thành ủy|Huyện ủy)"
+        rf"(?: (?:{_PROVINCE_ALT}))?",
+        False,
+        False,
+    ),
+    (rf"Ban [Cc]hấp hành Đảng bộ (?:tỉnh|thành phố)(?: (?:{_PROVINCE_ALT}))?", False, False),
+    (
+        rf"(?:Chủ tịch |Thường trực )?(?:Ủy ban nhân dân|UBND|UNND|Hội đồng nhân dân|HĐND) {_LOCAL_UNIT}"
+        rf"(?: (?:{_PROVINCE_ALT}))?",
+        False,
+        False,
+    ),
+    (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None, True),
+]
+_ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
+# Issuer names that identify a national issuer code, to repair a contradicting symbol.
+_NAME_CODES = {
+    "uy ban quoc gia ve chuyen doi so": "UBQGCĐS",
+    "thu tuong chinh phu": "TTg",
+    "chinh phu": "CP",
+    "bo thong tin va truyen thong": "BTTTT",
+    "bo noi vu": "BNV",
+}
+
+_SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$")
+_REL_BEFORE = [  # (relation, pattern anchored at the end of the text between two documents)
+    ("amends", r"sửa đổi(?:,? bổ sung)?(?:\s+(?:một số\s+)?(?:[Đđ]iều|[Kk]hoản|[Đđ]iểm)[^;.]{0,30}?)?(?:\s+của)?"),
+    ("replaces", r"thay thế(?:\s+(?:một phần|cho))?(?:\s+của)?"),
+    (
+        "implements",
+        r"(?:triển khai\s+)?(?:thực hiện|thi hành)(?:\s+các nội dung|\s+nhiệm vụ)?(?:\s+của)?"
+        r"|hướng dẫn(?:\s+(?:thi hành|thực hiện|triển khai))?|triển khai|cụ thể hóa",
+    ),
+    ("approves", r"phê duyệt"),
+    ("based_on", r"căn cứ(?:\s+vào)?"),
+]
+_REL_BEFORE = [(r, re.compile(r"(?:^|\s)(?:" + p + r")\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE]
+
+
+# The passive voice turns the relation round: "A được sửa đổi, bổ sung bởi B" — B amends A.
+_REL_PASSIVE = [
+    ("amends", r"sửa đổi(?:,? bổ sung)?"),
+    ("replaces", r"thay thế"),
+    ("implements", r"hướng dẫn(?: thi hành| thực hiện)?|cụ thể hóa"),
+]
+_REL_PASSIVE = [
+    (r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I)) for r, p in _REL_PASSIVE
+]
+
+
+def _date(m: re.Match) -> date | None:
+    """The date a ``_DATE`` match holds (numeric or worded form)."""
+    d, mo, y = (
+        (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    )
+    return safe_date(int(y), int(mo), int(d))
+
+
+def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
+    """(symbol, type_code, number, year, issuer) from a symbol match, or None when the
+    match is not a document symbol.  ``word_code`` is the type named by the word before."""
+    num, year, s1, p1, s2, p2, p3 = (m.group(k) for k in ("num", "year", "s1", "p1", "s2", "p2", "p3"))
+    number = _number(num)
+    t1 = canonical_type(p1)
+    if year:  # normative: 47/2020/NĐ-CP, 20/2023/QH15
+        if re.fullmatch(r"(?:UBTVQH|QH)\d*", _fold_key(p1)) and not p2:
+            issuer = canonical_issuer(p1)
+            tc = word_code if word_code and word_code not in GENERIC_CODES else "Luật"
+            return f"{number}/{year}/{issuer}", tc, number, int(year), issuer
+        if not t1:
+            return None
+        issuer = canonical_issuer(p2) if p2 else ("CP" if t1 == "NĐ" else None)
+        if not issuer:
+            return None
+        return f"{number}/{year}/{t1}-{issuer}", t1, number, int(year), issuer
+    if s1 == "-":  # Party: 24-NQ/TU
+        if not (t1 and s2 == "/" and p2):
+            return None
+        issuer = canonical_issuer(p2)
+        tc = _word_wins(word_code, t1)
+        return f"{number}-{tc}/{issuer}", tc, number, None, issuer
+    if t1:  # administrative: 749/QĐ-TTg (749/QĐ/TTg)
+        if not p2:
+            return None
+        issuer = canonical_issuer(p2 + (f"-{p3}" if p3 else ""))
+        tc = _word_wins(word_code, t1)
+        if _is_party(issuer):
+            return f"{number}-{tc}/{issuer}", tc, number, None, issuer
+        return f"{number}/{tc}-{issuer}", tc, number, None, issuer
+    issuer = canonical_issuer(p1)
+    if not p2:  # "Nghị quyết 06/TU": type from the word
+        if _is_party(issuer) and word_code and word_code not in GENERIC_CODES:
+            return f"{number}-{word_code}/{issuer}", word_code, number, None, issuer
+        return None
+    if len(_fold_key(p1)) < 2 or s2 != "-":  # official letter: 3816/BTTTT-CĐSQG
+        return None
+    unit = canonical_issuer(p2 + (f"-{p3}" if p3 else ""))
+    tc = word_code if word_code and word_code != "Luật" else "CV"
+    return f"{number}/{issuer}-{unit}", tc, number, None, issuer
+
+
+def _word_wins(word_code: str | None, symbol_code: str) -> str:
+    """The type named in words wins over the symbol's ("Kế hoạch số 4438/QĐ-UBND" is a
+    plan), unless the word is generic ("văn bản") or names no symbol type ("Luật")."""
+    if word_code and word_code not in GENERIC_CODES and word_code != "Luật":
+        return word_code
+    return symbol_code
+
+
+def canonical_symbol(written: str) -> str | None:
+    """Canonical printed symbol for a symbol as written ("749/QĐ/TTg" → "749/QĐ-TTg",
+    "Nghị quyết 06/TU" → "06-NQ/TU"), or None if ``written`` holds no document symbol."""
+    text = clean(written)
+    for m in _SYM.finditer(text):
+        word = _type_before(text[: m.start()])
+        parsed = _parse_symbol(m, word[1] if word else None)
+        if parsed:
+            return parsed[0]
+    return None
+
+
+def _type_before(before: str) -> tuple | None:
+    """The type word that introduces a symbol: the nearest type word before it, when only
+    "số" (or a law's name, or "hành động") stands between.  Returns (start, code, title).
+
+    A type word in lower case ("theo quy định 12/…") is a common noun or verb: it still
+    introduces the symbol but gives no type (code None)."""
+    words = list(_TYPE_WORD.finditer(before))
+    if not words:
+        return None
+    w = words[-1]
+    code = _WORD_TYPE[w.group(0).lower()]
+    tail = _TAIL_AFTER_WORD["Luật" if code == "Luật" else None].match(before, w.end())
+    if not tail:
+        return None
+    title = (w.group(0) + (tail.group("extra") or "")).strip() if code == "Luật" else None
+    if not w.group(0)[0].isupper():
+        code = None
+    return w.start(), code, title
+
+
+# ---------------------------------------------------------------- issuer, subject
+def _issuer_after(text: str) -> tuple[str | None, bool | None, int]:
+    """Issuer named right after "của"/"do" at the start of ``text``: (name, national, end);
+    ``national`` is None when the name does not tell (e.g. "Ban Quản lý …")."""
+    lead = _ISSUER_LEAD.match(text)
+    if not lead:
+        return None, None, 0
+    best = None
+    for rx, national, open_ended in _ISSUER_NAMES:
+        m = rx.match(text, lead.end())
+        if m and (best is None or m.end() > best[0].end()):
+            best = (m, national, open_ended)
+    if not best:
+        return None, None, 0
+    m, national, open_ended = best
+    name = _trim_issuer(m.group(0)) if open_ended else m.group(0)
+    if national is None and re.search(r"quốc gia|Trung ương|Việt Nam", name):
+        national = True
+    return name, national, lead.end() + len(name)
+
+
+_SUBJECT_HEADS = re.compile(
+    r"\s+(?:về|phê duyệt|[Bb]an hành|quy định|hướng dẫn|triển khai|thực hiện|"
+    r"sửa đổi|thay thế|tại|giao|chọn)\b.*$"
+)
+
+
+def _trim_issuer(name: str) -> str:
+    """A title-case run can swallow the subject's first capitalised word; cut at a verb."""
+    return _SUBJECT_HEADS.sub("", name).rstrip(" ,-")
+
+
+def _subject(text: str) -> str | None:
+    """The subject clause after the issuer ("về …", "phê duyệt …") up to the sentence end."""
+    s = text.lstrip(" ,.:-")
+    if not s or re.match(rf"(?:và|hoặc|,|\d|{_TYPE_WORD_ALT})\b", s):
+        return None
+    stop = _SUBJECT_STOP.search(s)
+    s = (s[: stop.start()] if stop else s).strip(" ,")
+    if len(s) < 3:
+        return None
+    return s[:300].rstrip()
+
+
+# ---------------------------------------------------------------- mentions in one text
+def _mentions(
+    text: str, province: str | None, span: Span, context: str, relation: str
+) -> list[tuple[int, int, LegalRef]]:
+    """All references in one cleaned text, as (start, end, LegalRef), in text order."""
+    found = []
+    for m in _SYM.finditer(text):
+        before = text[: m.start()]
+        if _NOT_A_DOC.search(before):
+            continue
+        word = _type_before(before)
+        parsed = _parse_symbol(m, word[1] if word else None)
+        if not parsed:
+            continue
+        symbol, tc, number, year, issuer = parsed
+        title = word[2] if word else None
+        start = word[0] if word else m.start()
+        ref = LegalRef(
+            written=m.group(0),
+            symbol=symbol,
+            type_code=tc,
+            number=number,
+            year=year,
+            issuer_code=issuer,
+            national=_is_national_code(issuer),
+            span=span,
+            title=title,
+            relation=relation,
+            context=context,
+        )
+        _complete(ref, text[:start], text[m.end() :], province)
+        found.append((start, m.end(), ref))
+    for m in _LAW_BY_NAME.finditer(text):
+        if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
+            continue
+        title = re.sub(r"\s+", " ", m.group("title")).strip(" ,")
+        d = _date(m)
+        ref = LegalRef(
+            written=m.group(0),
+            symbol=None,
+            type_code="Luật",
+            number=None,
+            year=d.year if d else None,
+            issuer_code="QH",
+            national=True,
+            span=span,
+            date=d,
+            issuer_name="Quốc hội",
+            title=title,
+            relation=relation,
+            context=context,
+        )
+        found.append((m.start(), m.end(), ref))
+    found.sort(key=lambda x: x[0])
+    _share_issuers(text, found)
+    return found
+
+
+_DATE_BEFORE = re.compile(r"[Nn]gày\s+" + _DATE + r"\s*,\s*[^,;.]{0,80}?ban hành\s+$")
+
+
+def _complete(ref: LegalRef, head: str, tail: str, province: str | None) -> None:
+    """Date, issuer, scope and subject from the words after the symbol; the date may also
+    open the sentence ("Ngày 25/6/2021, UBND tỉnh ban hành Kế hoạch số …")."""
+    pos = 0
+    dm = _DATE_AFTER.match(tail)
+    if dm:
+        ref.date = _date(dm)
+        pos = dm.end()
+    else:
+        dm = _DATE_BEFORE.search(head)
+        ref.date = _date(dm) if dm else None
+    if ref.year is None and ref.date:
+        ref.year = ref.date.year
+    name, national, end = _issuer_after(tail[pos:])
+    if name:
+        ref.issuer_name = name
+        pos += end
+        _apply_issuer_name(ref, national)
+    ref.subject = _subject(tail[pos:])
+    if not ref.national:
+        ref.province = (find_province(ref.issuer_name) if ref.issuer_name else None) or province
+
+
+def _apply_issuer_name(ref: LegalRef, national: bool | None) -> None:
+    """An issuer named in words decides the scope; a provincial code in the symbol that
+    contradicts a national body named in words is a typo and is repaired."""
+    if national and not ref.national and ref.issuer_code in PROVINCIAL_ISSUERS:
+        code = _NAME_CODES.get(fold(ref.issuer_name))
+        if code and ref.symbol:
+            ref.symbol = ref.symbol.replace(f"-{ref.issuer_code}", f"-{code}", 1)
+            ref.issuer_code = code
+    if national is not None:
+        ref.national = national
+
+
+def _share_issuers(text: str, found: list) -> None:
+    """ "Quyết định số A và Quyết định số B của Bộ trưởng …": A takes B's issuer and scope."""
+    for (s1, e1, a), (s2, _, b) in zip(found, found[1:]):
+        between = text[e1:s2]
+        if a.issuer_name or not b.issuer_name:
+            continue
+        if re.fullmatch(rf"\s*(?:[Nn]gày\s+{_DATE}\s*)?(?:,|và)\s*", between):
+            a.issuer_name, a.national, a.province = b.issuer_name, b.national, b.province
+
+
+def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
+    """Relations stated between two documents of one sentence ("A … sửa đổi Điều 2 B").
+
+    The verb must stand right before B; a document joined to B by "và" or a comma shares
+    B's relation to the same subject ("thực hiện Nghị quyết X … và Chương trình Y")."""
+    rels = []
+    incoming: dict[int, tuple] = {}  # index of object → (subject index, relation)
+    for i in range(1, len(found)):
+        _, e_prev, prev = found[i - 1]
+        s_cur, _, cur = found[i]
+        between = text[e_prev:s_cur]
+        if re.search(r";|\t|\||\.\s+[" + UP + "]", between):
+            continue
+        passive = next((r for r, rx in _REL_PASSIVE if rx.search(between)), None)
+        if passive:
+            rels.append(DocRelation(subject=cur, relation=passive, object=prev, span=span))
+            continue
+        rel = next((r for r, rx in _REL_BEFORE if rx.search(between)), None)
+        if rel:
+            incoming[i] = (i - 1, rel)
+        elif (
+            i - 1 in incoming
+            and re.search(r"(?:,|\svà)\s*$", between)
+            and not re.search(r"\b(?:sửa đổi|thay thế|thực hiện|phê duyệt|hướng dẫn)\b", between)
+        ):
+            incoming[i] = incoming[i - 1]
+    for obj, (subj, rel) in sorted(incoming.items()):
+        rels.append(DocRelation(subject=found[subj][2], relation=rel, object=found[obj][2], span=span))
+    return rels
+
+
+def refs_in_text(text: str, span: Span, province: str | None) -> list[LegalRef]:
+    """Legal references in one table cell or row (context "table", relation "cites").
+    Cited documents get their year from their own symbol or date, never from the
+    citing document's."""
+    return [r for cell in _segments(text, "table") for _, _, r in _mentions(cell, province, span, "table", "cites")]
+
+
+# ---------------------------------------------------------------- document structure
+_ROMAN = r"[IVXL]+"
+_HEADING = [
+    (0, re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\b")),
+    (0, re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b")),
+    (1, re.compile(rf"^{_ROMAN}\s*[.)]\s*\S")),
+    (1, re.compile(r"^Điều\s+\d+\b")),
+    (2, re.compile(r"^\d+\s*[.)]\s*\S")),
+    (3, re.compile(r"^\d+\.\d+\.?\s+\S")),
+]
+_BASIS_MARK = re.compile(r"^(?:Căn cứ|Thực hiện|Xét)\b", re.I)
+_PROPOSAL = re.compile(r"^(?:[Tt]heo|[Xx]ét) đề nghị\b")
+_BODY_START = re.compile(
+    r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ)\s*:|"
+    r"ban hành [^.]*?(?:như sau|với (?:những|các) nội dung)\s*:?\s*$"
+)
+_BULLET = re.compile(r"^(?:[-+•*–]\s*|\d+[.)]\s+|[a-zđ]\)\s+)")
+
+
+def _is_table(raw: str) -> bool:
+    return "\t" in raw or raw.lstrip().startswith("|") or bool(re.search(r"<t[dh]\b", raw, re.I))
+
+
+def _heading_level(text: str) -> int | None:
+    """Level of a section heading (0 Phần/Phụ lục, 1 roman/Điều, 2 "1.", 3 "1.1."), or
+    None.  Numbered list items that cite a document are not headings."""
+    t = re.sub(r"^#+\s*", "", text).strip()
+    if not t or len(t) > 200:
+        return None
+    body = _BULLET.sub("", t)
+    if _SYM.search(t) or re.match(rf"(?:{_TYPE_WORD_ALT}|Căn cứ|Thực hiện)\b", body):
+        return None
+    for level, rx in _HEADING:
+        if rx.match(t):
+            return level
+    return None
+
+
+def _line_roles(lines: list[str], cleaned: list[str]) -> list[str]:
+    """Context of every line (``cleaned``: the lines through ``clean``): header | basis |
+    body | table | title. The "theo đề nghị" clause of the preamble is a basis line; its
+    relation (proposed_by) is decided per clause by ``_context_relation``."""
+    roles = ["body"] * len(lines)
+    preamble_end = _preamble_end(lines, cleaned)
+    in_run = False
+    for i in range(preamble_end):
+        t, raw = cleaned[i], lines[i]
+        if not t:
+            continue
+        if _is_table(raw):
+            roles[i] = "table"
+        elif re.match(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b|^Số\s*:", t):
+            roles[i] = "header"
+        elif _BASIS_MARK.match(_BULLET.sub("", t)) or _PROPOSAL.match(t):
+            roles[i], in_run = "basis", True
+        elif in_run and re.match(rf"(?:{_TYPE_WORD_ALT})\b", _BULLET.sub("", t)):
+            roles[i] = "basis"
+        else:
+            in_run = False
+    _mark_title(cleaned, roles)
+    _mark_basis_sections(lines, cleaned, roles, preamble_end)
+    for i in range(preamble_end, len(lines)):
+        if roles[i] == "body" and _is_table(lines[i]):
+            roles[i] = "table"
+        elif roles[i] == "body" and re.match(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b", cleaned[i]):
+            roles[i] = "header"
+    return roles
+
+
+_KIND_LINE = re.compile(rf"^(?:{_TYPE_WORD_ALT})(?: hành động)?$", re.I)
+
+
+def _mark_title(cleaned: list[str], roles: list[str]) -> None:
+    """The title under the kind word printed in capitals ("KẾ HOẠCH" / "Triển khai thực
+    hiện Nghị quyết số …"): what it names, the source itself implements or amends."""
+    start = next((i for i, t in enumerate(cleaned[:40]) if t and t == t.upper() and _KIND_LINE.match(t)), None)
+    if start is None:
+        return
+    for i in range(start + 1, min(start + 8, len(cleaned))):
+        t = cleaned[i]
+        if not t:
+            if any(roles[k] == "title" for k in range(start + 1, i)):
+                return
+            continue
+        if roles[i] != "body" or _BASIS_MARK.match(t) or re.match(r"^-+$", t):
+            return
+        roles[i] = "title"
+
+
+def _preamble_end(lines: list[str], cleaned: list[str]) -> int:
+    """Index of the first body line: a section heading, the line after the enacting
+    formula ("… ban hành Kế hoạch … như sau:"), or a long prose paragraph (news)."""
+    for i, t in enumerate(cleaned):
+        if not t or _is_table(lines[i]):
+            continue
+        if _heading_level(t) is not None:
+            return i
+        if _BODY_START.search(t):
+            return i + 1
+        if len(t) > 300 and not _BASIS_MARK.match(_BULLET.sub("", t)):
+            return i
+    return len(lines)
+
+
+def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
+    """Lines under a heading "Căn cứ …" (e.g. "I. CĂN CỨ PHÁP LÝ") up to the next heading
+    of the same or a higher level that is not itself about the basis."""
+    level = None
+    for i in range(start, len(lines)):
+        t = cleaned[i]
+        if not t or _is_table(lines[i]):
+            continue
+        h = _heading_level(t)
+        if h is not None:
+            is_basis = "can cu" in fold(t)
+            if is_basis:
+                level = h if level is None else max(level, h)
+                continue
+            if level is not None and h <= level:
+                level = None
+            continue
+        if level is not None:
+            roles[i] = "basis"
+
+
+def _segments(raw: str, role: str) -> list[str]:
+    """Units read one at a time: the cells of a table row, and within them the clauses
+    split at ";" (the preamble joins its basis and its proposal with one), without
+    footnote marks."""
+    cells = re.split(r"\t|(?<!\\)\||</t[dh]>", raw) if role == "table" else [raw]
+    return [c for cell in cells for c in _FOOTNOTE_MARK.sub("", clean(cell)).split(";") if c.strip()]
+
+
+# A footnote mark glued to the word before it ("Quyết định số 678/QĐ-UBND²", "…/KH-UBND[3]
+# ngày …"): superscript digits, or a bracketed number, after a non-space character.
+_FOOTNOTE_MARK = re.compile(r"[¹²³⁰⁴-⁹]+|(?<=\S)\[\d{1,3}\]")
+
+
+def _own_symbols(cleaned: list[str], own_symbol: str | None) -> set:
+    """The source document's own symbol: given, or printed as "Số: …" in its header."""
+    own = set()
+    if own_symbol:
+        c = canonical_symbol(own_symbol)
+        own.add(c or own_symbol)
+    for t in cleaned[:25]:
+        m = re.match(r"^Số\s*:\s*(\S+)", t)
+        if m:
+            c = canonical_symbol(m.group(1))
+            if c:
+                own.add(c)
+    return own
+
+
+def find_references(
+    lines: list[str], file: str, province: str | None, own_symbol: str | None
+) -> tuple[list[LegalRef], list[DocRelation]]:
+    """Every legal reference in a document, with its relation to the document, and the
+    relations stated between two cited documents. Cited documents get their year from
+    their own symbol or date, never from the citing document's."""
+    cleaned = [clean(l) for l in lines]
+    roles = _line_roles(lines, cleaned)
+    own = _own_symbols(cleaned, own_symbol)
+    refs: list[LegalRef] = []
+    rels: list[DocRelation] = []
+    for i, text in enumerate(cleaned):
+        if not text or not re.search(r"\d|Luật", text):
+            continue
+        span = Span(file, i + 1, i + 1, lines[i].strip())
+        role = roles[i]
+        for clause in _segments(lines[i], role):
+            context, relation = _context_relation(role, clause)
+            found = _mentions(clause, province, span, context, relation)
+            found = [f for f in found if f[2].symbol not in own]
+            clause_rels = _doc_relations(clause, found, span)
+            _nested_are_cited(clause_rels)
+            _source_relations(clause, found, role)
+            refs.extend(r for _, _, r in found)
+            rels.extend(clause_rels)
+    return refs, rels
+
+
+def _nested_are_cited(rels: list[DocRelation]) -> None:
+    """A document named inside a basis item's subject ("Quyết định X … về triển khai thực
+    hiện Nghị quyết Y") is cited by the item, not named as the source's own basis."""
+    for r in rels:
+        if r.object.relation in ("based_on", "proposed_by"):
+            r.object.relation = "cites"
+
+
+def _context_relation(role: str, clause: str) -> tuple[str, str]:
+    if role == "basis":
+        if re.search(r"(?:^|\s)(?:[Tt]heo|[Xx]ét) đề nghị\b", clause):
+            return "basis", "proposed_by"
+        return "basis", "based_on"
+    return ("header" if role == "title" else role), "cites"
+
+
+# The source document as the subject of a sentence: "Kế hoạch này …", a purpose clause
+# ("Để triển khai thực hiện …, UBND tỉnh ban hành Kế hoạch …"), an article of a decision
+# ("Điều 1. Phê duyệt …").
+_THIS_DOCUMENT = re.compile(rf"\b(?:{_TYPE_WORD_ALT}) này\b(?=[^.;]{{0,80}}$)", re.I)
+_SOURCE_OPENING = re.compile(r"^\W*(?:(?:Để|Nhằm)\s|Điều\s+\d+\s*[.:]\s*)")
+_SENTENCE_END = re.compile(r"(?<!Điều \d)(?<!Điều \d\d)\.\s+(?=[" + UP + "])")
+
+
+def _source_relations(clause: str, found: list, role: str) -> None:
+    """What the source itself does to the documents it names: the verb right before a
+    reference ("thay thế", "sửa đổi, bổ sung", "triển khai thực hiện", "phê duyệt") gives
+    the relation when the source is the subject — in its title, after "Kế hoạch này", in
+    a purpose clause or an article. Documents joined to such a reference by "và" or a
+    comma share its relation. Without such a subject the verb belongs to someone else
+    ("Sở đã triển khai Quyết định …") and the reference stays a citation."""
+    if role not in ("title", "body"):
+        return
+    shared, prev_end = None, None
+    for start, end, ref in found:
+        before = clause[prev_end or 0 : start]
+        rel = next((r for r, rx in _REL_BEFORE if rx.search(before)), None)
+        if rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role):
+            shared = rel
+        elif not (
+            shared
+            and re.fullmatch(r"[^;.]*?(?:,|\svà)\s*", before)
+            and not any(rx.search(before) for _, rx in _REL_BEFORE)
+        ):
+            shared = None
+        if shared:
+            ref.relation = shared
+        prev_end = end
+
+
+def _source_is_subject(head: str, prev_end: int | None, role: str) -> bool:
+    """Whether the sentence before a reference has the source document as its subject
+    and names no other document before it."""
+    sentence_start = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
+    if prev_end is not None and prev_end > sentence_start:
+        return False
+    sentence = head[sentence_start:]
+    return role == "title" or bool(_THIS_DOCUMENT.search(sentence) or _SOURCE_OPENING.match(sentence))

@@ -1,0 +1,82 @@
+"""The Flask application: wires the store backend, the protocol endpoints and the pages.
+
+``create_app(store_dir, **options)`` is all a WSGI server needs; ``server.wsgi.serve`` runs
+it under waitress. Options are those of ``server.options.Options``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from dataclasses import dataclass
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from dxkg.server import console, gsp, linked_data, observability, protocol, reload, security
+from dxkg.server.backend import Backend, QueryTimeout
+from dxkg.server.errors import ServiceError
+from dxkg.server.options import Options
+
+log = logging.getLogger("dxkg.server")
+
+
+@dataclass
+class Service:
+    """What request handlers reach through ``current_app.extensions['dxkg']``."""
+
+    options: Options
+    backend: Backend
+    metrics: observability.Metrics
+    reloader: reload.Reloader
+
+
+def create_app(store_dir, **options) -> Flask:
+    opts = Options.from_kwargs(**options)
+    metrics = observability.Metrics()
+    backend = Backend(
+        store_dir, workers=opts.workers, timeout=opts.query_timeout, on_restart=lambda: metrics.count("worker_restarts")
+    )
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = opts.max_body
+    app.config["MAX_FORM_MEMORY_SIZE"] = opts.max_body
+    reloader = reload.Reloader(backend, metrics, opts.reload_interval)
+    app.extensions["dxkg"] = Service(opts, backend, metrics, reloader)
+    for bp in (protocol.bp, gsp.bp, console.bp, linked_data.bp, observability.bp, reload.bp):
+        app.register_blueprint(bp)
+    observability.install(app, metrics)
+    security.install(app, opts.cors_origins)
+    _error_handlers(app, metrics, opts)
+    if importlib.util.find_spec("dxkg.server.graphs") is not None:
+        importlib.import_module("dxkg.server.graphs").register(app)
+    return app
+
+
+def _error_handlers(app: Flask, metrics: observability.Metrics, opts: Options) -> None:
+    """Errors answer as short text/plain messages: never a stack trace or a file path."""
+
+    def text(status: int, message: str, headers=None) -> Response:
+        return Response(
+            message.rstrip() + "\n", status=status, headers=headers or {}, content_type="text/plain; charset=utf-8"
+        )
+
+    @app.errorhandler(ServiceError)
+    def _service(e: ServiceError):
+        if isinstance(e, QueryTimeout):
+            metrics.count("query_timeouts")
+        return text(e.status, e.message, e.headers)
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(e):
+        return text(413, f"the request body is larger than this service accepts ({opts.max_body} bytes)")
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):
+        headers = {k: v for k, v in e.get_response().headers.items() if k == "Allow"}
+        return text(e.code or 500, f"{e.code} {e.name}: {e.description}", headers)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        log.exception("unhandled error")
+        return text(500, "internal error; the details are in the server log")

@@ -1,0 +1,198 @@
+"""Graph pages and their JSON API: system dependencies, impact, legal-basis traces, paths.
+
+``register(app)`` adds the blueprint (``create_app`` calls it). Pages are one template
+(``graph.html``) whose script draws what the matching ``/api/graph/…`` route returns, so the
+picture, the tables and every export come from the same data. Queries go through the
+service's killable workers (``app.extensions['dxkg'].backend``) like every other query.
+
+vis-network is served from the installed pyvis package (never copied into the repo, never
+from a CDN); pyvis's own HTML template is not used: it loads Bootstrap from the internet and
+does not escape labels.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+
+from dxkg.server import graphdata
+from dxkg.server.errors import ServiceError
+
+bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="static", static_url_path="/graph/static")
+MAX_ROWS = 2_000_000  # whole-store queries (catalogue, search index, entity graph)
+VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
+PAGES = {  # /graph/<kind> → (heading, API route that draws it)
+    "systems": ("Phụ thuộc giữa các hệ thống", "/api/graph/systems"),
+    "impact": ("Phân tích tác động", "/api/graph/impact"),
+    "trace": ("Căn cứ pháp lý", "/api/graph/trace"),
+    "path": ("Đường đi ngắn nhất", "/api/graph/path"),
+    "node": ("Lân cận của một nút", "/api/graph/neighbours"),
+}
+
+
+class BackendSource:
+    """The graph modules' view of the store: the service's query workers."""
+
+    def __init__(self, backend):
+        self.backend = backend
+
+    @property
+    def version(self):
+        return id(self.backend), self.backend.generation
+
+    def select(self, sparql: str) -> list[dict]:
+        reply = self.backend.read(
+            "query", query=sparql, union=True, results_format="json", rdf_format=None, max_rows=MAX_ROWS
+        )
+        rows = json.loads(reply["body"])["results"]["bindings"]
+        return [{k: v["value"] for k, v in r.items()} for r in rows]
+
+    def construct(self, sparql: str) -> bytes:
+        reply = self.backend.read(
+            "query", query=sparql, union=True, results_format=None, rdf_format="turtle", max_rows=MAX_ROWS
+        )
+        return reply["body"]
+
+
+def register(app: Flask) -> None:
+    app.register_blueprint(bp)
+
+
+def _source() -> BackendSource:
+    return BackendSource(current_app.extensions["dxkg"].backend)
+
+
+def vis_folder() -> Path:
+    """The newest ``vis-*`` folder pyvis ships under ``templates/lib``."""
+    lib = Path(str(resources.files("pyvis") / "templates" / "lib"))
+    found = sorted(
+        (p for p in lib.glob("vis-*") if (p / VIS_ASSETS[0]).is_file()),
+        key=lambda p: [int(x) for x in p.name[4:].split(".") if x.isdigit()],
+    )
+    if not found:
+        raise RuntimeError(f"pyvis has no vis-network under {lib}")
+    return found[-1]
+
+
+@bp.get("/graph/lib/<name>")
+def vis_asset(name: str):
+    if name not in VIS_ASSETS:
+        abort(404)
+    return send_from_directory(vis_folder(), name, max_age=86400)
+
+
+# ------------------------------------------------------------------------------ pages
+@bp.get("/graph")
+@bp.get("/graph/")
+def index():
+    return render_template("graph_index.html", overview=graphdata.overview(_source()))
+
+
+@bp.get("/graph/<kind>")
+def page(kind: str):
+    if kind not in PAGES:
+        abort(404)
+    heading, api = PAGES[kind]
+    return render_template("graph.html", kind=kind, heading=heading, api=api)
+
+
+# ------------------------------------------------------------------------------ API
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "")
+    try:
+        value = int(raw) if raw else default
+    except ValueError:
+        raise ServiceError(400, f"'{name}' must be a whole number") from None
+    return max(low, min(high, value))
+
+
+def _required(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    if not value:
+        raise ServiceError(400, f"give '{name}'")
+    return value
+
+
+def _answer(build) -> Response:
+    """Build the view and answer it as JSON (default), GraphML, Turtle or the CONSTRUCT query."""
+    try:
+        view = build()
+    except graphdata.NotFound as e:
+        raise ServiceError(404, str(e)) from None
+    fmt = request.args.get("format", "json")
+    stem = view.kind
+    if fmt == "json":
+        return jsonify(view.json())
+    if fmt == "graphml":
+        body = "\n".join(nx.generate_graphml(view.graph()))
+        return _download(body, "application/graphml+xml; charset=utf-8", f"dxkg-{stem}.graphml")
+    if fmt == "sparql":
+        return _download(view.construct_query(), "application/sparql-query; charset=utf-8", f"dxkg-{stem}.rq")
+    if fmt == "turtle":
+        return _download(_source().construct(view.construct_query()), "text/turtle; charset=utf-8", f"dxkg-{stem}.ttl")
+    raise ServiceError(400, "format must be json, graphml, turtle or sparql")
+
+
+def _download(body, content_type: str, filename: str) -> Response:
+    return Response(
+        body, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@bp.get("/api/graph/systems")
+def api_systems():
+    direction = request.args.get("direction", "both")
+    if direction not in ("up", "down", "both"):
+        raise ServiceError(400, "direction must be up, down or both")
+    return _answer(
+        lambda: graphdata.systems_view(
+            _source(),
+            request.args.get("system", "").strip() or None,
+            direction,
+            _int("depth", 2, 1, 20),
+            request.args.get("scope", "").strip() or None,
+            _int("limit", graphdata.DEFAULT_LIMIT, 1, graphdata.MAX_LIMIT),
+        )
+    )
+
+
+@bp.get("/api/graph/impact")
+def api_impact():
+    return _answer(
+        lambda: graphdata.impact_view(
+            _source(),
+            _required("system"),
+            request.args.get("scope", "").strip() or None,
+            _int("limit", graphdata.DEFAULT_LIMIT, 1, graphdata.MAX_LIMIT),
+        )
+    )
+
+
+@bp.get("/api/graph/trace")
+def api_trace():
+    task, document = request.args.get("task", "").strip(), request.args.get("document", "").strip()
+    if not (task or document):
+        raise ServiceError(400, "give 'task' or 'document'")
+    return _answer(lambda: graphdata.trace_view(_source(), task or None, None if task else document))
+
+
+@bp.get("/api/graph/path")
+def api_path():
+    return _answer(lambda: graphdata.path_view(_source(), _required("from"), _required("to")))
+
+
+@bp.get("/api/graph/neighbours")
+def api_neighbours():
+    return _answer(
+        lambda: graphdata.neighbours(_source(), _required("node"), _int("limit", graphdata.NEIGHBOUR_LIMIT, 1, 500))
+    )
+
+
+@bp.get("/api/search")
+def api_search():
+    q = request.args.get("q", "")[:200]
+    return jsonify(query=q, results=graphdata.search(_source(), q, _int("limit", 20, 1, 100)))

@@ -1,0 +1,152 @@
+"""SPARQL 1.1 Protocol at ``/sparql``: queries for everyone, updates with the token.
+
+Request rules follow https://www.w3.org/TR/sparql11-protocol/ (§2.1 query, §2.2 update):
+GET ``query=``; POST form (``query=``/``update=``); POST ``application/sparql-query`` or
+``application/sparql-update`` with the text as the UTF-8 body. A protocol dataset
+(``default-graph-uri``/``named-graph-uri``) replaces the query's FROM/FROM NAMED; with none
+at all, the default graph is the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, current_app, request
+
+from dxkg.server import conneg, security, service_description, sparql_text
+from dxkg.server.errors import ServiceError
+
+bp = Blueprint("protocol", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_TYPE = "application/sparql-query"
+UPDATE_TYPE = "application/sparql-update"
+
+
+@bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
+def sparql():
+    if request.method in ("GET", "HEAD"):
+        if request.args.getlist("update"):
+            raise ServiceError(
+                400, f"updates must be sent with POST (form field 'update' or an {UPDATE_TYPE} body), never with GET"
+            )
+        queries, updates = request.args.getlist("query"), []
+        if not queries:
+            return _description()
+    else:
+        queries, updates = _post_operations()
+    if queries and updates:
+        raise ServiceError(400, "send either a query or an update, not both")
+    if len(queries) > 1 or len(updates) > 1:
+        raise ServiceError(400, "send exactly one 'query' (or 'update') parameter")
+    if updates:
+        return _update(updates[0])
+    if not queries:
+        raise ServiceError(400, f"no query: send 'query=…' (GET or form POST) or an {QUERY_TYPE} body")
+    return answer(queries[0], _graph_params("default-graph-uri"), _graph_params("named-graph-uri"))
+
+
+def _post_operations() -> tuple[list[str], list[str]]:
+    charset = request.mimetype_params.get("charset", "utf-8").lower().replace("_", "-")
+    if charset not in ("utf-8", "utf8"):
+        raise ServiceError(415, f"requests must be UTF-8 (got charset {charset})")
+    if request.mimetype == FORM:
+        return request.form.getlist("query"), request.form.getlist("update")
+    if request.mimetype in (QUERY_TYPE, UPDATE_TYPE):
+        try:
+            text = request.get_data(cache=True).decode("utf-8")
+        except UnicodeDecodeError:
+            raise ServiceError(400, "the request body is not valid UTF-8") from None
+        return ([text], []) if request.mimetype == QUERY_TYPE else ([], [text])
+    raise ServiceError(
+        415,
+        f"POST a query or update as {FORM}, {QUERY_TYPE} or {UPDATE_TYPE} "
+        f"(got {request.mimetype or 'no Content-Type'})",
+    )
+
+
+def _graph_params(name: str) -> list[str]:
+    values = request.args.getlist(name)
+    if request.method == "POST" and request.mimetype == FORM:
+        values += request.form.getlist(name)
+    for iri in values:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ServiceError(400, f"{name} is not an absolute IRI: {iri!r}") from None
+    return values
+
+
+def _check_length(text: str, what: str) -> None:
+    limit = current_app.extensions["dxkg"].options.max_query_len
+    if len(text) > limit:
+        raise ServiceError(413, f"the {what} is {len(text)} characters long; this service accepts at most {limit}")
+
+
+def _refuse_federation(text: str) -> None:
+    word = sparql_text.federated(text)
+    if word and not current_app.extensions["dxkg"].options.allow_service:
+        raise ServiceError(
+            403, f"{word} is disabled on this service: it would make the server fetch data from other addresses"
+        )
+
+
+def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Response:
+    """Run a query in a worker and answer with the negotiated serialization."""
+    svc = current_app.extensions["dxkg"]
+    _check_length(query, "query")
+    _refuse_federation(query)
+    results_format = conneg.best(conneg.RESULT_TYPES)
+    rdf_format = conneg.best(conneg.RDF_TYPES)
+    if results_format is None and rdf_format is None:
+        raise ServiceError(
+            406,
+            "no acceptable media type; this service answers "
+            + conneg.acceptable_list(conneg.RESULT_TYPES)
+            + " (SELECT/ASK) and "
+            + conneg.acceptable_list(conneg.RDF_TYPES)
+            + " (CONSTRUCT/DESCRIBE)",
+        )
+    task = {
+        "query": query,
+        "base_iri": request.base_url,
+        "max_rows": svc.options.max_rows,
+        "results_format": results_format,
+        "rdf_format": rdf_format,
+    }
+    if default_graphs or named_graphs:
+        task.update(union=False, default_graphs=list(default_graphs), named_graphs=list(named_graphs))
+    else:  # the query's own FROM/FROM NAMED, if any, must not be overridden by the union
+        task.update(union=not sparql_text.has_keyword(query, "FROM"))
+    reply = svc.backend.read("query", **task)
+    resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[reply["format"]])
+    resp.vary.add("Accept")
+    if reply.get("truncated"):
+        svc.metrics.count("truncations")
+        resp.headers["X-DXKG-Truncated"] = "true"
+    return resp
+
+
+def _update(update: str) -> Response:
+    svc = current_app.extensions["dxkg"]
+    security.require_token(svc.options.update_token)
+    _check_length(update, "update")
+    _refuse_federation(update)
+    try:
+        update = sparql_text.add_using(update, _graph_params("using-graph-uri"), _graph_params("using-named-graph-uri"))
+    except ValueError as e:
+        raise ServiceError(400, str(e)) from None
+    svc.backend.write("update", update=update, base_iri=request.base_url)
+    return Response("update applied\n", content_type="text/plain; charset=utf-8")
+
+
+def _description() -> Response:
+    svc = current_app.extensions["dxkg"]
+    fmt = conneg.best(conneg.RDF_TYPES)
+    if fmt is None:
+        raise ServiceError(406, "the service description is available as " + conneg.acceptable_list(conneg.RDF_TYPES))
+    body = service_description.describe(
+        request.base_url, updates=bool(svc.options.update_token), federated=svc.options.allow_service, fmt=fmt
+    )
+    resp = Response(body, content_type=conneg.CONTENT_TYPES[fmt])
+    resp.vary.add("Accept")
+    return resp

@@ -1,0 +1,96 @@
+"""Response hardening, CORS and the update token.
+
+Every response gets headers that stop it being framed, sniffed or mixed with other origins'
+scripts. CORS is off unless origins are configured, and even then only lets other sites
+*read* (GET/POST queries); writes never get CORS headers, so a browser page elsewhere cannot
+use a visitor's credentials to change the store.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+
+from flask import Flask, Response, request
+
+from dxkg.server.errors import ServiceError
+
+SECURITY_HEADERS = {
+    # YASGUI sets inline style attributes and uses data: icons; scripts stay 'self' only
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; font-src 'self' data:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+CORS_READ_PATHS = ("/sparql", "/api/queries")
+
+
+def install(app: Flask, cors_origins: tuple[str, ...]) -> None:
+    @app.after_request
+    def _headers(resp: Response) -> Response:
+        for k, v in SECURITY_HEADERS.items():
+            resp.headers.setdefault(k, v)
+        origin = request.headers.get("Origin")
+        if origin and cors_origins and _cors_read(request):
+            if "*" in cors_origins or origin in cors_origins:
+                resp.headers["Access-Control-Allow-Origin"] = origin
+                resp.headers["Access-Control-Allow-Methods"] = "GET, POST"
+                resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+                resp.headers["Access-Control-Expose-Headers"] = "X-DXKG-Truncated"
+                resp.headers["Access-Control-Max-Age"] = "600"
+            resp.vary.add("Origin")
+        return resp
+
+
+def _cors_read(req) -> bool:
+    """A read on a query path: GET, a preflight for one, or a POST that carries a query."""
+    if not req.path.rstrip("/").startswith(CORS_READ_PATHS):
+        return False
+    if req.method in ("GET", "HEAD"):
+        return True
+    if req.method == "OPTIONS":
+        return req.headers.get("Access-Control-Request-Method", "").upper() in ("GET", "POST")
+    return req.method == "POST" and not _is_update_request(req)
+
+
+def _is_update_request(req) -> bool:
+    ctype = req.mimetype
+    return (
+        ctype == "application/sparql-update"
+        or "update" in req.args
+        or (ctype == "application/x-www-form-urlencoded" and "update" in req.form)
+    )
+
+
+def require_token(token: str | None) -> None:
+    """Refuse (403) unless a token is configured and the request carries it.
+
+    Accepted as ``Authorization: Bearer <token>`` or HTTP Basic with the token as the
+    password (any user name), which is what rdflib's SPARQLUpdateStore can send.
+    """
+    if token is None:
+        raise ServiceError(
+            403, "this service is read-only: updates are disabled (start it with an update token to allow them)"
+        )
+    given = _credential(request.headers.get("Authorization", ""))
+    if given is None or not hmac.compare_digest(given.encode(), token.encode()):
+        raise ServiceError(
+            403,
+            "updates need the service's token: send 'Authorization: Bearer "
+            "<token>' (or HTTP Basic with the token as password)",
+        )
+
+
+def _credential(header: str) -> str | None:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return value.strip()
+    if scheme.lower() == "basic":
+        try:
+            return base64.b64decode(value.strip(), validate=True).decode().partition(":")[2]
+        except (ValueError, UnicodeDecodeError):
+            return None
+    return None
