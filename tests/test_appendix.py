@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 import dxkg.loaders.appendix as appendix
+from dxkg.domain.text import fold
 from dxkg.loaders.appendix import column_role, comparator, extract
 from dxkg.loaders.records import LegalRef
 from dxkg.loaders.structure import parse_structure
 from dxkg.loaders.tables import find_tables
-from dxkg.loaders.text import fold
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

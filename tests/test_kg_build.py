@@ -227,8 +227,8 @@ def test_tasks_carry_agencies_budget_deadline_basis_and_provenance():
     assert (p["l"]["value"], p["e"]["value"]) == ("40", "41")
 
 
-LGSP_REF = SystemRef("LGSP", "LGSP", "Nền tảng tích hợp, chia sẻ dữ liệu", "integration", False)
-NDXP_REF = SystemRef("NDXP", "NDXP", "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia", "integration", True)
+LGSP_REF = SystemRef("LGSP", "LGSP", "Nền tảng tích hợp, chia sẻ dữ liệu", "shared-platform", False)
+NDXP_REF = SystemRef("NDXP", "NDXP", "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia", "shared-platform", True)
 TTHC_REF = SystemRef("HTTT", "TTHC", "Hệ thống thông tin giải quyết TTHC", "application", False)
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from dxkg.domain.text import fold
 from dxkg.loaders.systems import find_systems, systems_in_text
-from dxkg.loaders.text import fold
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 

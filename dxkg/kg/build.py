@@ -16,46 +16,25 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from dxkg.domain.doctypes import concept, type_name
+from dxkg.domain.places import (
+    AGENCY_MERGER_DATE,
+    MERGERS_2025,
+    PROVINCE_MERGER_ACT,
+    PROVINCE_MERGER_DATE,
+    all_provinces,
+)
+from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
 from dxkg.kg.build_rows import RowsMixin
 from dxkg.kg.build_systems import SystemsMixin
 from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from dxkg.kg.paths import ONTOLOGY_DIR
-from dxkg.kg.places import AGENCY_MERGER_DATE, MERGERS_2025, PROVINCE_MERGER_ACT, PROVINCE_MERGER_DATE, all_provinces
 from dxkg.kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
 from dxkg.kg.resolve import Resolver
 from dxkg.loaders.agencies import canonical_agency, issuer_of_code
-from dxkg.loaders.doctypes import type_name
 from dxkg.loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
-from dxkg.loaders.text import fold, slug
 
-# notation → code-list concept (ontology/codelists.ttl); "DA" (Dự án) and "ĐA" (Đề án)
-# fold to the same slug, so the list names each concept explicitly.
-DOC_TYPE_CONCEPTS = {
-    "Luật": "luat",
-    "NĐ": "nd",
-    "NQ": "nq",
-    "QĐ": "qd",
-    "TT": "tt",
-    "CT": "ct",
-    "KH": "kh",
-    "CTr": "ctr",
-    "TTr": "ttr",
-    "ĐA": "da",
-    "DA": "dan",
-    "CV": "cv",
-    "TB": "tb",
-    "HD": "hd",
-    "BC": "bc",
-    "QC": "qc",
-    "QyĐ": "qyd",
-    "PA": "pa",
-    "TTLT": "ttlt",
-    "KL": "kl",
-    "CĐ": "cdien",
-    "PL": "pl",
-    "TIN": "tin",
-}
 RELATIONS = {
     "based_on": ELI + "based_on",
     "cites": ELI + "cites",
@@ -68,7 +47,7 @@ RELATIONS = {
 
 
 def doc_type_iri(type_code: str | None) -> str:
-    return f"{ID}code/doctype-{DOC_TYPE_CONCEPTS.get(type_code or '', 'khac')}"
+    return f"{ID}code/doctype-{concept(type_code)}"
 
 
 # The 2025 province merger act, cited by the reorganisation events of the shared graph.

@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from dxkg.domain.codes import BUDGET_CATEGORIES
+from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
 from dxkg.kg.namespaces import DX, ID
 from dxkg.kg.rdf import DCT, SCHEMA, SKOS, TIME, GraphWriter, vi
 from dxkg.loaders.appendix import ALL
 from dxkg.loaders.records import ParsedDocument
-from dxkg.loaders.text import fold, slug
 from dxkg.loaders.values import parse_deadline
 
-BUDGET_CATEGORIES = {"dau_tu_cong", "mua_sam", "thue_dich_vu", "thuong_xuyen", "other"}
 PILLARS = [  # keyword (folded) → pillar notation of the task-group scheme; first match wins
     ("nhan thuc", "awareness"),
     ("tuyen truyen", "awareness"),

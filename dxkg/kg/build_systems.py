@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dxkg.domain.systems import FOUNDATION_CATEGORIES, check_category
+from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
 from dxkg.kg.namespaces import DX, ID
 from dxkg.kg.rdf import SKOS, GraphWriter, vi
 from dxkg.loaders.records import ParsedDocument, SystemRef
-from dxkg.loaders.text import fold, slug
 
 SYSTEM_RELATIONS = {
     "connects": "connectsTo",
@@ -18,34 +19,11 @@ SYSTEM_RELATIONS = {
     "syncs": "syncsWith",
     "depends_on": "dependsOn",
 }
-SYSTEM_CATEGORIES = {
-    "shared-platform",
-    "national-database",
-    "database",
-    "data-warehouse",
-    "portal",
-    "citizen-app",
-    "admin-procedure",
-    "application",
-    "document-management",
-    "email",
-    "reporting",
-    "operations-centre",
-    "security",
-    "monitoring",
-    "identity",
-    "infrastructure",
-    "data-centre",
-    "network",
-    "video-conference",
-}
-# what other systems are built on: an undirected link to one of these is a dependency on it
-FOUNDATION_CATEGORIES = {"shared-platform", "national-database", "identity", "data-centre", "network"}
 
 
 def category_iri(notation: str) -> str:
-    """The system-category concept (ontology/codelists.ttl); unknown notations → application."""
-    return f"{ID}code/syscat-{notation if notation in SYSTEM_CATEGORIES else 'application'}"
+    """The system-category concept (dxkg/ontology/codelists.ttl); an unknown notation is an error."""
+    return f"{ID}code/syscat-{check_category(notation)}"
 
 
 def dependency(link) -> str | None:

@@ -12,8 +12,8 @@ Patterns (ELI style for legal documents, scope in the path for provincial issuer
 
 from __future__ import annotations
 
+from dxkg.domain.text import slug
 from dxkg.kg.namespaces import GRAPH, ID
-from dxkg.loaders.text import slug
 
 NATION = "Việt Nam"
 NATION_SLUG = "viet-nam"

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
 from dxkg.loaders.records import LegalRef
-from dxkg.loaders.text import fold, slug
 
 
 @dataclass

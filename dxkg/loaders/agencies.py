@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import re
 
+from dxkg.domain.issuers import issuer_name
+from dxkg.domain.text import fold, fold_same_length
+
 from .records import AgencyRef
-from .text import clean, find_province, fold, fold_same_length, province_named, strip_markup
+from .text import clean, find_province, province_named, strip_markup
 
 # (canonical name, kind, national, folded alias pattern).  Order matters: the first
 # pattern that matches the whole segment wins, so specific names come first.
@@ -329,41 +332,9 @@ def _uncatalogued(written: str, province: str | None) -> AgencyRef:
     return AgencyRef(written=written, name=name, kind=kind, national=national, province=None if national else province)
 
 
-# The issuer part of a document symbol → the body that issues under it. Used when the text
-# names no issuer ("Quyết định số 749/QĐ-TTg" alone): the symbol itself says who issued it.
-ISSUER_CODES = {
-    "ttg": "Thủ tướng Chính phủ",
-    "cp": "Chính phủ",
-    "qh": "Quốc hội",
-    "tw": "Ban Chấp hành Trung ương",
-    "vpcp": "Văn phòng Chính phủ",
-    "btttt": "Bộ Thông tin và Truyền thông",
-    "bnv": "Bộ Nội vụ",
-    "btc": "Bộ Tài chính",
-    "bkhdt": "Bộ Kế hoạch và Đầu tư",
-    "bca": "Bộ Công an",
-    "byt": "Bộ Y tế",
-    "bgddt": "Bộ Giáo dục và Đào tạo",
-    "btnmt": "Bộ Tài nguyên và Môi trường",
-    "btp": "Bộ Tư pháp",
-    "bxd": "Bộ Xây dựng",
-    "bgtvt": "Bộ Giao thông vận tải",
-    "bkhcn": "Bộ Khoa học và Công nghệ",
-    "bnnptnt": "Bộ Nông nghiệp và Phát triển nông thôn",
-    "bldtbxh": "Bộ Lao động - Thương binh và Xã hội",
-    "bvhttdl": "Bộ Văn hóa, Thể thao và Du lịch",
-    "ubqgcds": "Ủy ban Quốc gia về chuyển đổi số",
-    "ubnd": "UBND tỉnh",
-    "hdnd": "HĐND tỉnh",
-    "tu": "Tỉnh ủy",
-    "stttt": "Sở Thông tin và Truyền thông",
-}
-
-
 def issuer_of_code(code: str | None) -> AgencyRef | None:
     """The issuing body a symbol's issuer part stands for ("TTg", "QH15", "BTTTT"), if known."""
-    key = re.sub(r"[^a-z]", "", fold(code or ""))
-    name = ISSUER_CODES.get(key)
+    name = issuer_name(code)
     return canonical_agency(name) if name else None
 
 

@@ -21,11 +21,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dxkg.domain.text import fold
+
 from .agencies import parse_agency_cell
 from .records import Appendix, Budget, Indicator, ParseIssue, ServiceUsage, StatedTotal, Task
 from .references import refs_in_text
 from .tables import Row, Table, is_row_number, is_total_label
-from .text import clean, fold
+from .text import clean
 from .values import first_number, parse_amount, parse_count
 
 ALL = "all"  # category of a grand total over every budget category / service group

@@ -12,9 +12,9 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
+from dxkg.domain.text import nfc
 from dxkg.loaders import agencies, appendix, references, structure, systems, tables
 from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
-from dxkg.loaders.text import nfc
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 

@@ -25,96 +25,24 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .doctypes import GENERIC_CODES, TYPE_WORDS
+from dxkg.domain.doctypes import GENERIC_CODES, SYMBOL_TYPE_CODES, TYPE_WORDS
+from dxkg.domain.issuers import (
+    CANONICAL_CODES,
+    ISSUER_ALIASES,
+    NATIONAL_CODE_BY_NAME,
+    NATIONAL_ISSUERS,
+    PARTY_ISSUERS,
+    PROVINCIAL_ISSUERS,
+)
+from dxkg.domain.places import PROVINCES_2008, PROVINCES_2025_NEW
+from dxkg.domain.text import fold
+
 from .records import DocRelation, LegalRef, Span
-from .text import PROVINCES_2008, PROVINCES_2025_NEW, clean, find_province, fold
+from .text import clean, find_province
 from .values import safe_date
 
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴČ"
 LOW = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
-
-# ---------------------------------------------------------------- document types
-# Type notations that may appear inside a symbol, in their canonical spelling.
-TYPE_CODES = [
-    "QĐ",
-    "NQ",
-    "NĐ",
-    "TT",
-    "TTLT",
-    "CT",
-    "KH",
-    "CTr",
-    "TTr",
-    "ĐA",
-    "DA",
-    "PA",
-    "TB",
-    "HD",
-    "HĐ",
-    "BC",
-    "QC",
-    "QyĐ",
-    "QĐi",
-    "BB",
-    "KL",
-    "CĐ",
-    "PL",
-    "HDLT",
-]
-
-# Issuers of national scope (symbol issuer part, canonical spelling).  Ministries keep
-# their pre-2025 and post-2025 codes.
-NATIONAL_ISSUERS = {
-    "TTg",
-    "CP",
-    "VPCP",
-    "TW",
-    "QH",
-    "UBTVQH",
-    "UBQGCĐS",
-    "BTTTT",
-    "BNV",
-    "BTC",
-    "BKHĐT",
-    "BCA",
-    "BQP",
-    "BYT",
-    "BGDĐT",
-    "BTNMT",
-    "BNNPTNT",
-    "BLĐTBXH",
-    "BXD",
-    "BGTVT",
-    "BCT",
-    "BTP",
-    "BVHTTDL",
-    "BKHCN",
-    "BNG",
-    "BNNMT",
-    "BDTTG",
-    "UBDT",
-    "TTCP",
-    "NHNN",
-    "KTNN",
-    "TCT",
-    "TCTK",
-    "BCĐTW",
-    "VPTW",
-    "BTGTW",
-    "BTCTW",
-    "BDVTW",
-    "UBKTTW",
-}
-PARTY_ISSUERS = {"TW", "TU", "HU", "ĐU", "QU", "ĐUK"}
-# Provincial bodies whose code in a symbol contradicts a national issuer named in words
-# ("17/QĐ-UBND … của Ủy ban Quốc gia về chuyển đổi số"): the words win.
-PROVINCIAL_ISSUERS = {"UBND", "HĐND", "TU", "HU"}
-# Spelling variants of issuer codes seen in exports (OCR, typing), by folded key.
-ISSUER_ALIASES = {"UBQGCS": "UBQGCĐS"}
-
-_CANON_ISSUERS = sorted(
-    NATIONAL_ISSUERS | PARTY_ISSUERS | {"UBND", "HĐND", "STTTT", "SKHĐT", "STC", "SNV", "BCĐ", "VP"}
-)
 
 
 def _fold_key(code: str) -> str:
@@ -122,10 +50,10 @@ def _fold_key(code: str) -> str:
     return fold(code).upper().replace("&", "").replace(" ", "")
 
 
-_ISSUER_BY_KEY = {_fold_key(c): c for c in _CANON_ISSUERS}
+_ISSUER_BY_KEY = {_fold_key(c): c for c in CANONICAL_CODES}
 _ISSUER_BY_KEY.update({_fold_key(k): v for k, v in ISSUER_ALIASES.items()})
 _TYPES_BY_KEY: dict = {}
-for _c in TYPE_CODES:
+for _c in SYMBOL_TYPE_CODES:
     _TYPES_BY_KEY.setdefault(_fold_key(_c), []).append(_c)
 
 
@@ -243,14 +171,6 @@ _ISSUER_NAMES = [  # (pattern, national: True/False or None when the name does n
     (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None, True),
 ]
 _ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
-# Issuer names that identify a national issuer code, to repair a contradicting symbol.
-_NAME_CODES = {
-    "uy ban quoc gia ve chuyen doi so": "UBQGCĐS",
-    "thu tuong chinh phu": "TTg",
-    "chinh phu": "CP",
-    "bo thong tin va truyen thong": "BTTTT",
-    "bo noi vu": "BNV",
-}
 
 _SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$")
 _REL_BEFORE = [  # (relation, pattern anchored at the end of the text between two documents)
@@ -501,7 +421,7 @@ def _apply_issuer_name(ref: LegalRef, national: bool | None) -> None:
     """An issuer named in words decides the scope; a provincial code in the symbol that
     contradicts a national body named in words is a typo and is repaired."""
     if national and not ref.national and ref.issuer_code in PROVINCIAL_ISSUERS:
-        code = _NAME_CODES.get(fold(ref.issuer_name))
+        code = NATIONAL_CODE_BY_NAME.get(fold(ref.issuer_name))
         if code and ref.symbol:
             ref.symbol = ref.symbol.replace(f"-{ref.issuer_code}", f"-{code}", 1)
             ref.issuer_code = code

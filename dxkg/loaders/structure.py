@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 
-from .doctypes import NEWS, TYPE_NAMES, TYPE_WORDS
+from dxkg.domain.doctypes import NEWS, TYPE_NAMES, TYPE_WORDS
+from dxkg.domain.issuers import LOCAL_BODIES
+from dxkg.domain.places import CITIES, PROVINCES_2008
+from dxkg.domain.text import fold, nfc
+
 from .records import Appendix, Header, Section, Span
-from .text import PROVINCES_2008, clean, find_province, fold, nfc, province_named
+from .text import clean, find_province, province_named
 from .values import all_vn_dates, parse_vn_date
 
 HEAD_LINES = 40  # the header block sits in the first lines of a document
@@ -28,9 +32,6 @@ KINDS = {fold(word): (TYPE_NAMES[code], code) for word, code in TYPE_WORDS if wo
 KIND_BY_CODE = {code: kind for kind, code in KINDS.values()}
 NEWS_KIND, NEWS_CODE = NEWS
 
-# issuer codes in a symbol ("/KH-UBND") → the body's name before the province
-ISSUER_BY_CODE = {"UBND": "Ủy ban nhân dân", "HĐND": "Hội đồng nhân dân", "TU": "Tỉnh ủy"}
-CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Thành phố Hồ Chí Minh", "Huế"}
 
 _ORG_START = re.compile(
     r"^(uy ban|ubnd|hoi dong|hdnd|so |bo |tinh uy|thanh uy|van phong|ban |chinh phu"
@@ -328,7 +329,7 @@ def _issuer_from_signature(lines: list[str], h: Header) -> str | None:
             body = _org_case(m.group(1))
     if body is None and h.symbol:
         code = h.symbol.rsplit("-", 1)[-1] if "-" in h.symbol else None
-        body = ISSUER_BY_CODE.get(code)
+        body = LOCAL_BODIES.get(code)
     if body is None or find_province(body) or not h.province:
         return body
     unit = "thành phố" if h.province in CITIES else "tỉnh"

@@ -7,10 +7,7 @@ matched accent-insensitively, because the same system is written many ways ("LGS
 liệu dùng chung").  Names outside the catalogue are not captured: a wrong system node
 costs more than a missing one.
 
-Category notations (for the system-category scheme): shared-platform, national-database,
-portal, admin-procedure, reporting, operations-centre, security, monitoring, identity,
-document-management, email, data-warehouse, data-centre, video-conference, network,
-citizen-app.
+The catalogue (names, categories, patterns) is ``dxkg.domain.systems.CATALOGUE``.
 
 A link is read inside one sentence: two systems with a link verb between them ("A kết nối
 với B"), a verb before the first and a connector before the second ("Kết nối A với B",
@@ -23,180 +20,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from .records import Span, SystemLink, SystemMention, SystemRef
-from .text import clean, find_province, fold_same_length
+from dxkg.domain.systems import CATALOGUE
+from dxkg.domain.text import fold_same_length
 
-# (key, canonical name, category, national, folded pattern)
-CATALOGUE = [
-    (
-        "NDXP",
-        "Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP)",
-        "shared-platform",
-        True,
-        r"\b(?:ndxp|ngsp|nsgp)\b|nen tang tich hop,? (?:va )?chia se du lieu (?:cap )?quoc gia",
-    ),
-    (
-        "LGSP",
-        "Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)",
-        "shared-platform",
-        False,
-        r"\blgsp\b|nen tang tich hop,? (?:va )?chia se du lieu(?! (?:cap )?quoc gia)(?: dung chung)?(?: cap tinh)?",
-    ),
-    (
-        "IOC",
-        "Trung tâm giám sát, điều hành thông minh (IOC)",
-        "operations-centre",
-        False,
-        r"\bioc\b|trung tam (?:giam sat,? )?(?:va )?dieu hanh (?:do thi )?thong minh",
-    ),
-    (
-        "SOC",
-        "Trung tâm giám sát, điều hành an toàn an ninh mạng (SOC)",
-        "security",
-        False,
-        r"\bsoc\b|trung tam giam sat,? (?:va )?dieu hanh an toan,? an ninh (?:thong tin )?mang"
-        r"|trung tam giam sat,? (?:va )?dieu hanh an toan thong tin(?: mang)?",
-    ),
-    (
-        "NCSC",
-        "Trung tâm Giám sát an toàn không gian mạng quốc gia (NCSC)",
-        "security",
-        True,
-        r"\bncsc\b|trung tam giam sat an toan khong gian mang quoc gia",
-    ),
-    (
-        "EMC",
-        "Hệ thống đo lường mức độ cung cấp và sử dụng dịch vụ số (EMC)",
-        "monitoring",
-        True,
-        r"\bemc\b|(?:he thong )?(?:giam sat,? )?do luong muc do cung cap va su dung dich vu"
-        r"(?: chinh phu so| so)?",
-    ),
-    (
-        "VNEID",
-        "Hệ thống định danh và xác thực điện tử (VNeID)",
-        "identity",
-        True,
-        r"\bvneid\b|\bvnid\b|(?:he thong|nen tang|ung dung) dinh danh,? (?:va )?xac thuc dien tu",
-    ),
-    ("DVCQG", "Cổng Dịch vụ công quốc gia", "portal", True, r"cong dich vu cong quoc gia"),
-    (
-        "CSDL-DAN-CU",
-        "Cơ sở dữ liệu quốc gia về dân cư",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) quoc gia ve dan cu|(?:co so du lieu|csdl) dan cu",
-    ),
-    (
-        "CSDL-DAT-DAI",
-        "Cơ sở dữ liệu quốc gia về đất đai",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) (?:quoc gia ve dat dai|dat dai quoc gia)",
-    ),
-    (
-        "CSDL-DKDN",
-        "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) quoc gia ve (?:dang ky )?doanh nghiep",
-    ),
-    (
-        "CSDL-BAO-HIEM",
-        "Cơ sở dữ liệu quốc gia về bảo hiểm",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) quoc gia ve bao hiem(?: xa hoi)?",
-    ),
-    (
-        "CSDL-CBCCVC",
-        "Cơ sở dữ liệu quốc gia về cán bộ, công chức, viên chức",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) quoc gia ve can bo,? cong chuc,? vien chuc",
-    ),
-    (
-        "CSDL-VBPL",
-        "Cơ sở dữ liệu quốc gia về văn bản pháp luật",
-        "national-database",
-        True,
-        r"(?:co so du lieu|csdl) quoc gia ve van ban (?:quy pham )?phap luat",
-    ),
-    ("TRUC-VB", "Trục liên thông văn bản quốc gia", "shared-platform", True, r"truc lien thong van ban quoc gia"),
-    (
-        "TTHC",
-        "Hệ thống thông tin giải quyết thủ tục hành chính",
-        "admin-procedure",
-        False,
-        r"he thong (?:thong tin )?giai quyet (?:thu tuc hanh chinh|tthc)(?! (?:tap trung|cap bo))"
-        r"|he thong (?:thong tin )?mot cua dien tu|cong dich vu cong (?:cua |cap )?tinh",
-    ),
-    (
-        "BC-CP",
-        "Hệ thống thông tin báo cáo Chính phủ",
-        "reporting",
-        True,
-        r"he thong (?:thong tin )?bao cao (?:cua )?(?:chinh phu|quoc gia)",
-    ),
-    (
-        "BC-TINH",
-        "Hệ thống thông tin báo cáo tỉnh",
-        "reporting",
-        False,
-        r"he thong (?:thong tin )?bao cao(?! (?:cua )?(?:chinh phu|quoc gia))"
-        r"(?: (?:phat trien )?(?:kinh te - xa hoi|ktxh))?(?: (?:cua )?tinh)?",
-    ),
-    (
-        "CONG-TTDT",
-        "Cổng thông tin điện tử tỉnh",
-        "portal",
-        False,
-        r"cong (?:thong tin dien tu|ttdt)(?! (?:chinh phu|cua bo|cap huyen|thanh phan))(?: (?:cua |cap )?tinh)?",
-    ),
-    ("KHO-DLDC", "Kho dữ liệu dùng chung", "data-warehouse", False, r"kho du lieu dung chung"),
-    (
-        "QLVB",
-        "Hệ thống quản lý văn bản và điều hành",
-        "document-management",
-        False,
-        r"(?:he thong|phan mem) quan ly van ban (?:va )?dieu hanh|\bqoffice\b|\beoffice\b",
-    ),
-    (
-        "THU-DIEN-TU",
-        "Hệ thống thư điện tử công vụ",
-        "email",
-        False,
-        r"he thong thu dien tu(?: cong vu)?|thu dien tu cong vu",
-    ),
-    (
-        "TTDL-TINH",
-        "Trung tâm dữ liệu tỉnh",
-        "data-centre",
-        False,
-        r"trung tam (?:tich hop )?du lieu (?:cua |cap )?tinh",
-    ),
-    (
-        "HNTH",
-        "Hệ thống hội nghị truyền hình trực tuyến",
-        "video-conference",
-        False,
-        r"(?:he thong )?hoi nghi truyen hinh(?: truc tuyen)?|he thong giao ban truc tuyen",
-    ),
-    (
-        "TSLCD",
-        "Mạng truyền số liệu chuyên dùng",
-        "network",
-        False,
-        r"mang (?:truyen )?so lieu chuyen dung|duong truyen so lieu chuyen dung",
-    ),
-    (
-        "APP-CDS",
-        "Ứng dụng công dân số tỉnh",
-        "citizen-app",
-        False,
-        r"(?:he thong )?ung dung \(app\) cong dan so|\bapp cong dan so|ung dung cong dan so",
-    ),
-]
+from .records import Span, SystemLink, SystemMention, SystemRef
+from .text import clean, find_province
+
 _COMPILED = [(key, name, cat, nat, re.compile(p)) for key, name, cat, nat, p in CATALOGUE]
 # A centre or app of a district or city below the province is not the provincial system.
 _LOCAL_BELOW = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:thanh pho|huyen|thi xa|quan) (?!truc thuoc)")

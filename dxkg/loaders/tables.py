@@ -24,8 +24,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+from dxkg.domain.text import fold
+
 from .records import ParseIssue, Span
-from .text import clean, fold, strip_markup
+from .text import clean, strip_markup
 from .values import parse_amount
 
 HEADER_JOIN = " / "

@@ -1,104 +1,13 @@
-"""Vietnamese text helpers shared by every loader: reading files, folding accents,
-slugs for IRIs, and the list of provinces (63 before the 2025 merger, 34 after)."""
+"""Vietnamese text helpers shared by every loader: markup stripped from cells and lines,
+and provinces found in running text. Folding and the province list live in ``dxkg.domain``."""
 
 from __future__ import annotations
 
 import html
 import re
-import unicodedata
 
-# Provinces and centrally-run cities as named before 1 July 2025 (the plans predate it),
-# plus those created by the 2025 merger that did not exist before.
-PROVINCES_2008 = [
-    "An Giang",
-    "Bà Rịa - Vũng Tàu",
-    "Bắc Giang",
-    "Bắc Kạn",
-    "Bạc Liêu",
-    "Bắc Ninh",
-    "Bến Tre",
-    "Bình Định",
-    "Bình Dương",
-    "Bình Phước",
-    "Bình Thuận",
-    "Cà Mau",
-    "Cần Thơ",
-    "Cao Bằng",
-    "Đà Nẵng",
-    "Đắk Lắk",
-    "Đắk Nông",
-    "Điện Biên",
-    "Đồng Nai",
-    "Đồng Tháp",
-    "Gia Lai",
-    "Hà Giang",
-    "Hà Nam",
-    "Hà Nội",
-    "Hà Tĩnh",
-    "Hải Dương",
-    "Hải Phòng",
-    "Hậu Giang",
-    "Hòa Bình",
-    "Hưng Yên",
-    "Khánh Hòa",
-    "Kiên Giang",
-    "Kon Tum",
-    "Lai Châu",
-    "Lâm Đồng",
-    "Lạng Sơn",
-    "Lào Cai",
-    "Long An",
-    "Nam Định",
-    "Nghệ An",
-    "Ninh Bình",
-    "Ninh Thuận",
-    "Phú Thọ",
-    "Phú Yên",
-    "Quảng Bình",
-    "Quảng Nam",
-    "Quảng Ngãi",
-    "Quảng Ninh",
-    "Quảng Trị",
-    "Sóc Trăng",
-    "Sơn La",
-    "Tây Ninh",
-    "Thái Bình",
-    "Thái Nguyên",
-    "Thanh Hóa",
-    "Thừa Thiên Huế",
-    "Tiền Giang",
-    "Thành phố Hồ Chí Minh",
-    "Trà Vinh",
-    "Tuyên Quang",
-    "Vĩnh Long",
-    "Vĩnh Phúc",
-    "Yên Bái",
-]
-PROVINCES_2025_NEW = ["Huế"]  # Thừa Thiên Huế became the city of Huế (2025)
-
-
-def nfc(s: str) -> str:
-    return unicodedata.normalize("NFC", s or "")
-
-
-def fold(s: str) -> str:
-    """Lower-case, accents removed, đ→d: for accent-insensitive matching and search."""
-    s = unicodedata.normalize("NFD", s or "")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return s.replace("đ", "d").replace("Đ", "D").lower()
-
-
-def fold_same_length(text: str) -> str:
-    """``fold`` one character at a time, so that a match position in the folded text is
-    the same position in ``text`` (to cut the original words out of a folded match)."""
-    return "".join((fold(c) or " ")[0] for c in text)
-
-
-def slug(s: str, maxlen: int = 80) -> str:
-    """ASCII slug for IRIs: deterministic, readable ("Sở TT&TT" → "so-tt-tt")."""
-    s = re.sub(r"[^a-z0-9]+", "-", fold(s)).strip("-")
-    return s[:maxlen].rstrip("-") or "x"
-
+from dxkg.domain.places import PROVINCES_2008, PROVINCES_2025_NEW
+from dxkg.domain.text import fold
 
 _TAG = re.compile(r"<[^>]+>")
 

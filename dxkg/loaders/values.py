@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from .text import clean, fold
+from dxkg.domain.text import fold
+
+from .text import clean
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 

@@ -24,9 +24,9 @@ from urllib.parse import quote
 
 import networkx as nx
 
+from dxkg.domain.text import fold
 from dxkg.kg import queries
 from dxkg.kg.namespaces import DX, ID, PREFIXES
-from dxkg.loaders.text import fold
 
 SKOS = PREFIXES["skos"]
 ELI = PREFIXES["eli"]

@@ -1,4 +1,4 @@
-"""Provinces, the nation, and the 2025 reorganisation as dated facts.
+"""Provinces (63 before the 2025 merger, 34 after), the nation, and the 2025 reorganisation as dated facts.
 
 The plans predate the 2025 mergers; a document's province stays as the document wrote
 it. The mergers (Nghị quyết 202/2025/QH15 of 12/06/2025, effective 01/07/2025: 63 → 34
@@ -12,7 +12,78 @@ from __future__ import annotations
 
 from datetime import date
 
-from dxkg.loaders.text import PROVINCES_2008
+# Provinces and centrally-run cities as named before 1 July 2025 (the plans predate it),
+# plus those created by the 2025 merger that did not exist before.
+PROVINCES_2008 = [
+    "An Giang",
+    "Bà Rịa - Vũng Tàu",
+    "Bắc Giang",
+    "Bắc Kạn",
+    "Bạc Liêu",
+    "Bắc Ninh",
+    "Bến Tre",
+    "Bình Định",
+    "Bình Dương",
+    "Bình Phước",
+    "Bình Thuận",
+    "Cà Mau",
+    "Cần Thơ",
+    "Cao Bằng",
+    "Đà Nẵng",
+    "Đắk Lắk",
+    "Đắk Nông",
+    "Điện Biên",
+    "Đồng Nai",
+    "Đồng Tháp",
+    "Gia Lai",
+    "Hà Giang",
+    "Hà Nam",
+    "Hà Nội",
+    "Hà Tĩnh",
+    "Hải Dương",
+    "Hải Phòng",
+    "Hậu Giang",
+    "Hòa Bình",
+    "Hưng Yên",
+    "Khánh Hòa",
+    "Kiên Giang",
+    "Kon Tum",
+    "Lai Châu",
+    "Lâm Đồng",
+    "Lạng Sơn",
+    "Lào Cai",
+    "Long An",
+    "Nam Định",
+    "Nghệ An",
+    "Ninh Bình",
+    "Ninh Thuận",
+    "Phú Thọ",
+    "Phú Yên",
+    "Quảng Bình",
+    "Quảng Nam",
+    "Quảng Ngãi",
+    "Quảng Ninh",
+    "Quảng Trị",
+    "Sóc Trăng",
+    "Sơn La",
+    "Tây Ninh",
+    "Thái Bình",
+    "Thái Nguyên",
+    "Thanh Hóa",
+    "Thừa Thiên Huế",
+    "Tiền Giang",
+    "Thành phố Hồ Chí Minh",
+    "Trà Vinh",
+    "Tuyên Quang",
+    "Vĩnh Long",
+    "Vĩnh Phúc",
+    "Yên Bái",
+]
+PROVINCES_2025_NEW = ["Huế"]  # Thừa Thiên Huế became the city of Huế (2025)
+
+
+# Centrally-run cities: their people's committee is "Ủy ban nhân dân thành phố …".
+CITIES = {"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "Thành phố Hồ Chí Minh", "Huế"}
 
 PROVINCE_MERGER_DATE = date(2025, 7, 1)
 PROVINCE_MERGER_ACT = "202/2025/QH15"

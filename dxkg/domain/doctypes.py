@@ -2,8 +2,8 @@
 
 Notations follow the annex of Nghị định 30/2020/NĐ-CP (administrative documents) and the
 Law on normative legal documents; "Luật" stands for laws, "TIN" for news articles (not a
-legal type, but documents dxkg reads). The code list in ontology/codelists.ttl uses the same
-notations.
+legal type, but documents dxkg reads). The document-type scheme in dxkg/ontology/codelists.ttl
+has one concept per notation of ``CONCEPTS`` (tests/test_domain.py checks they agree).
 """
 
 from __future__ import annotations
@@ -47,3 +47,67 @@ TYPE_NAMES = {code: word for word, code in reversed(TYPE_WORDS)} | {"Luật": "L
 def type_name(code: str | None) -> str:
     """ "Quyết định" for "QĐ"; an unknown notation is returned as it is."""
     return TYPE_NAMES.get(code or "", code or "")
+
+
+# Type notations that may appear inside a symbol, in their canonical spelling.
+SYMBOL_TYPE_CODES = [
+    "QĐ",
+    "NQ",
+    "NĐ",
+    "TT",
+    "TTLT",
+    "CT",
+    "KH",
+    "CTr",
+    "TTr",
+    "ĐA",
+    "DA",
+    "PA",
+    "TB",
+    "HD",
+    "HĐ",
+    "BC",
+    "QC",
+    "QyĐ",
+    "QĐi",
+    "BB",
+    "KL",
+    "CĐ",
+    "PL",
+    "HDLT",
+]
+
+# notation → code-list concept (ontology/codelists.ttl); "DA" (Dự án) and "ĐA" (Đề án)
+# fold to the same slug, so the list names each concept explicitly.
+CONCEPTS = {
+    "Luật": "luat",
+    "NĐ": "nd",
+    "NQ": "nq",
+    "QĐ": "qd",
+    "TT": "tt",
+    "CT": "ct",
+    "KH": "kh",
+    "CTr": "ctr",
+    "TTr": "ttr",
+    "ĐA": "da",
+    "DA": "dan",
+    "CV": "cv",
+    "TB": "tb",
+    "HD": "hd",
+    "BC": "bc",
+    "QC": "qc",
+    "QyĐ": "qyd",
+    "PA": "pa",
+    "TTLT": "ttlt",
+    "KL": "kl",
+    "CĐ": "cdien",
+    "PL": "pl",
+    "TIN": "tin",
+}
+OTHER = "khac"  # the concept of a document whose type is not known
+
+
+def concept(code: str | None) -> str:
+    """The local name's suffix of a notation's concept in the scheme ("QĐ" → "qd"); "khac" for
+    a document of unknown type."""
+    return CONCEPTS.get(code or "", OTHER)
