@@ -12,6 +12,7 @@ so a failed build leaves the store that was being served intact.
 from __future__ import annotations
 
 import contextlib
+import glob
 import json
 import os
 import shutil
@@ -144,6 +145,7 @@ def build_aside(target: str | os.PathLike) -> Iterator[EmbeddedStore]:
     """Yield a fresh store beside ``target``; swap it in only if the block succeeds."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_folders(target)
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
@@ -159,3 +161,26 @@ def build_aside(target: str | os.PathLike) -> Iterator[EmbeddedStore]:
         os.rename(target, old)
     os.rename(tmp, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale_folders(target: Path) -> list[Path]:
+    """Remove the ``.NAME.building-PID`` / ``.NAME.old-PID`` folders beside ``target`` left by
+    builds that were killed (their process is gone); returns what was removed."""
+    removed = []
+    for kind in ("building", "old"):
+        for folder in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*"):
+            pid = folder.name.rpartition("-")[2]
+            if pid.isdigit() and not _alive(int(pid)):
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True

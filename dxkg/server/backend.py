@@ -31,6 +31,7 @@ from dxkg.server import worker
 from dxkg.server.errors import ServiceError
 
 _CTX = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded server
+LIMIT_GRACE = 2.0  # a worker ends itself this long after the limit, should nobody kill it
 
 
 class QueryTimeout(ServiceError):
@@ -75,13 +76,53 @@ class StoreFolder:
         os.close(self.fd)
 
 
+class _Spawner:
+    """Starts every child process from one thread that lives as long as the server.
+
+    The parent-death signal (``lifeline``) fires when the *thread* that started a child ends,
+    so children must not be started from request or helper threads that come and go.
+    """
+
+    def __init__(self):
+        self._requests: queue.Queue = queue.Queue()
+        threading.Thread(target=self._run, daemon=True, name="dxkg-spawner").start()
+
+    def _run(self) -> None:
+        while True:
+            start, done = self._requests.get()
+            try:
+                done["value"] = start()
+            except BaseException as e:  # handed back to the caller
+                done["error"] = e
+            done["event"].set()
+
+    def start(self, process) -> None:
+        done = {"event": threading.Event()}
+        self._requests.put((process.start, done))
+        done["event"].wait()
+        if "error" in done:
+            raise done["error"]
+
+
+_SPAWNER: _Spawner | None = None
+_SPAWNER_LOCK = threading.Lock()
+
+
+def _spawner() -> _Spawner:
+    global _SPAWNER
+    with _SPAWNER_LOCK:
+        if _SPAWNER is None:
+            _SPAWNER = _Spawner()
+        return _SPAWNER
+
+
 class _Process:
-    """One worker process and the pipe to it."""
+    """One worker process and the pipe to it; it dies with this process (``lifeline``)."""
 
     def __init__(self):
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=worker.main, args=(child,), daemon=True, name="dxkg-worker")
-        self.proc.start()
+        self.proc = _CTX.Process(target=worker.main, args=(child, os.getpid()), daemon=True, name="dxkg-worker")
+        _spawner().start(self.proc)
         child.close()
 
     def call(self, task: dict, timeout: float | None) -> dict:
@@ -137,7 +178,13 @@ class Backend:
 
     def _task(self, op: str, **kw) -> dict:
         with self._lock:
-            return {"op": op, "generation": self.generation, "snapshot": str(self.snapshot), **kw}
+            return {
+                "op": op,
+                "generation": self.generation,
+                "snapshot": str(self.snapshot),
+                "limit": self.timeout + LIMIT_GRACE,
+                **kw,
+            }
 
     def _spawn(self) -> None:
         """Start a worker and make it available once it has loaded the snapshot."""

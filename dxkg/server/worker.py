@@ -20,6 +20,7 @@ import gc
 import pyoxigraph as ox
 
 from dxkg.kg.store import RDF_FORMATS, RESULT_FORMATS
+from dxkg.server import lifeline
 
 
 class _Enough(Exception):
@@ -230,8 +231,9 @@ _READS = {"query": run_query, "dump": run_dump, "stats": run_stats}
 _WRITER_TASKS = {"snapshot": run_snapshot, **dict.fromkeys(_WRITES, run_write)}
 
 
-def main(conn) -> None:
-    """Serve tasks from ``conn`` until the pipe closes."""
+def main(conn, parent_pid: int) -> None:
+    """Serve tasks from ``conn`` until the pipe closes or the server ends."""
+    lifeline.bind_to_parent(parent_pid)
     store, generation = None, None
     while True:
         try:
@@ -249,4 +251,9 @@ def main(conn) -> None:
                 conn.send(_error(503, "the worker could not load the current data; try again"))
                 continue
             generation = task["generation"]
-        conn.send(_READS[task["op"]](store, task) if task["op"] in _READS else {"loaded": True})
+        if task["op"] not in _READS:
+            conn.send({"loaded": True})
+            continue
+        with lifeline.time_limit(task.get("limit")):
+            reply = _READS[task["op"]](store, task)
+        conn.send(reply)
