@@ -239,3 +239,19 @@ def test_vis_network_comes_from_the_installed_pyvis(base):
     r = get(base, "/graph/lib/vis-network.min.js")
     assert r.status_code == 200 and r.content == (vis_folder() / "vis-network.min.js").read_bytes()
     assert "pyvis" in str(vis_folder())
+
+
+def test_views_and_the_named_query_agree_on_dependencies_of_every_system(base):
+    """One definition of dependency: impact and the up/down views list exactly the systems the
+    named query ``system-dependencies`` lists, for every system of the fixture."""
+    systems = api(base, "/api/graph/systems")["nodes"]
+    assert len(systems) > 10
+    for s in systems:
+        for direction in ("up", "down"):
+            rows = api(base, "/api/queries/system-dependencies", system=s["id"], direction=direction)
+            expected = {b["other"]["value"] for b in rows["results"]["bindings"]} - {s["id"]}
+            view = api(base, "/api/graph/systems", system=s["ref"], direction=direction, depth=6)
+            assert {n["id"] for n in view["nodes"]} - {s["id"]} == expected, (s["ref"], direction)
+            if direction == "down":
+                impact = api(base, "/api/graph/impact", system=s["ref"])
+                assert {n["id"] for n in impact["nodes"] if n["highlight"]} == expected, s["ref"]

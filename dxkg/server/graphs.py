@@ -12,18 +12,18 @@ does not escape labels.
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
 import networkx as nx
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
 
-from dxkg.server import graphdata
 from dxkg.server.errors import ServiceError
+from dxkg.server.graph import model, nodes, search, systems
+from dxkg.server.graph.source import BackendSource, Cache
 
 bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="static", static_url_path="/graph/static")
-MAX_ROWS = 2_000_000  # whole-store queries (catalogue, search index, entity graph)
+CACHE_KEY = "dxkg-graph-cache"
 VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
 PAGES = {  # /graph/<kind> → (heading, API route that draws it)
     "systems": ("Phụ thuộc giữa các hệ thống", "/api/graph/systems"),
@@ -34,36 +34,13 @@ PAGES = {  # /graph/<kind> → (heading, API route that draws it)
 }
 
 
-class BackendSource:
-    """The graph modules' view of the store: the service's query workers."""
-
-    def __init__(self, backend):
-        self.backend = backend
-
-    @property
-    def version(self):
-        return id(self.backend), self.backend.generation
-
-    def select(self, sparql: str) -> list[dict]:
-        reply = self.backend.read(
-            "query", query=sparql, union=True, results_format="json", rdf_format=None, max_rows=MAX_ROWS
-        )
-        rows = json.loads(reply["body"])["results"]["bindings"]
-        return [{k: v["value"] for k, v in r.items()} for r in rows]
-
-    def construct(self, sparql: str) -> bytes:
-        reply = self.backend.read(
-            "query", query=sparql, union=True, results_format=None, rdf_format="turtle", max_rows=MAX_ROWS
-        )
-        return reply["body"]
-
-
 def register(app: Flask) -> None:
+    app.extensions[CACHE_KEY] = Cache()
     app.register_blueprint(bp)
 
 
 def _source() -> BackendSource:
-    return BackendSource(current_app.extensions["dxkg"].backend)
+    return BackendSource(current_app.extensions["dxkg"].backend, current_app.extensions[CACHE_KEY])
 
 
 def vis_folder() -> Path:
@@ -89,7 +66,7 @@ def vis_asset(name: str):
 @bp.get("/graph")
 @bp.get("/graph/")
 def index():
-    return render_template("graph_index.html", overview=graphdata.overview(_source()))
+    return render_template("graph_index.html", overview=systems.overview(_source()))
 
 
 @bp.get("/graph/<kind>")
@@ -121,7 +98,7 @@ def _answer(build) -> Response:
     """Build the view and answer it as JSON (default), GraphML, Turtle or the CONSTRUCT query."""
     try:
         view = build()
-    except graphdata.NotFound as e:
+    except model.NotFound as e:
         raise ServiceError(404, str(e)) from None
     fmt = request.args.get("format", "json")
     stem = view.kind
@@ -149,13 +126,13 @@ def api_systems():
     if direction not in ("up", "down", "both"):
         raise ServiceError(400, "direction must be up, down or both")
     return _answer(
-        lambda: graphdata.systems_view(
+        lambda: systems.systems_view(
             _source(),
             request.args.get("system", "").strip() or None,
             direction,
             _int("depth", 2, 1, 20),
             request.args.get("scope", "").strip() or None,
-            _int("limit", graphdata.DEFAULT_LIMIT, 1, graphdata.MAX_LIMIT),
+            _int("limit", systems.DEFAULT_LIMIT, 1, systems.MAX_LIMIT),
         )
     )
 
@@ -163,11 +140,11 @@ def api_systems():
 @bp.get("/api/graph/impact")
 def api_impact():
     return _answer(
-        lambda: graphdata.impact_view(
+        lambda: systems.impact_view(
             _source(),
             _required("system"),
             request.args.get("scope", "").strip() or None,
-            _int("limit", graphdata.DEFAULT_LIMIT, 1, graphdata.MAX_LIMIT),
+            _int("limit", systems.DEFAULT_LIMIT, 1, systems.MAX_LIMIT),
         )
     )
 
@@ -177,22 +154,20 @@ def api_trace():
     task, document = request.args.get("task", "").strip(), request.args.get("document", "").strip()
     if not (task or document):
         raise ServiceError(400, "give 'task' or 'document'")
-    return _answer(lambda: graphdata.trace_view(_source(), task or None, None if task else document))
+    return _answer(lambda: nodes.trace_view(_source(), task or None, None if task else document))
 
 
 @bp.get("/api/graph/path")
 def api_path():
-    return _answer(lambda: graphdata.path_view(_source(), _required("from"), _required("to")))
+    return _answer(lambda: nodes.path_view(_source(), _required("from"), _required("to")))
 
 
 @bp.get("/api/graph/neighbours")
 def api_neighbours():
-    return _answer(
-        lambda: graphdata.neighbours(_source(), _required("node"), _int("limit", graphdata.NEIGHBOUR_LIMIT, 1, 500))
-    )
+    return _answer(lambda: nodes.neighbours(_source(), _required("node"), _int("limit", nodes.NEIGHBOUR_LIMIT, 1, 500)))
 
 
 @bp.get("/api/search")
 def api_search():
     q = request.args.get("q", "")[:200]
-    return jsonify(query=q, results=graphdata.search(_source(), q, _int("limit", 20, 1, 100)))
+    return jsonify(query=q, results=search.search(_source(), q, _int("limit", 20, 1, 100)))
