@@ -8,7 +8,7 @@ from rdflib.namespace import RDF, SKOS
 from dxkg.domain import codes, doctypes, issuers, places, systems
 from dxkg.kg.build_systems import category_iri
 from dxkg.kg.paths import ONTOLOGY_DIR
-from dxkg.server.graphdata import CATEGORY_COLOURS
+from dxkg.server.graph.style import CATEGORY_COLOURS
 
 DX = Namespace("https://w3id.org/dxkg/ontology#")
 CODE = "https://w3id.org/dxkg/id/code/"
