@@ -20,6 +20,7 @@ class Options:
     max_rows: int = 100_000  # SELECT rows returned before truncating
     max_body: int = 1024 * 1024  # bytes accepted in a request body
     max_query_len: int = 64 * 1024  # characters in a query or update string
+    max_depth: int = 100  # brackets nested in a query or update ({, (, [); pyoxigraph recurses on them
     allow_service: bool = False
     cors_origins: tuple[str, ...] = ()
     threads: int = 8  # waitress threads answering HTTP

@@ -76,15 +76,23 @@ def _graph_params(name: str) -> list[str]:
     return values
 
 
-def _check_length(text: str, what: str) -> None:
-    limit = current_app.extensions["dxkg"].options.max_query_len
-    if len(text) > limit:
-        raise ServiceError(413, f"the {what} is {len(text)} characters long; this service accepts at most {limit}")
+def _check_text(text: str, what: str, words: tuple[str, ...]) -> None:
+    """Refuse, before any worker sees it, text that is too long, nests too deeply, is not made
+    of SPARQL terminals, or names ``words`` (SERVICE/LOAD) when federation is off.
 
-
-def _refuse_federation(text: str) -> None:
-    word = sparql_text.federated(text)
-    if word and not current_app.extensions["dxkg"].options.allow_service:
+    The check is a friendly early error; it is not what keeps workers off the network.
+    """
+    opts = current_app.extensions["dxkg"].options
+    if len(text) > opts.max_query_len:
+        raise ServiceError(
+            400, f"the {what} is {len(text)} characters long; this service accepts at most {opts.max_query_len}"
+        )
+    try:
+        sparql_text.check_shape(text, opts.max_depth)
+        word = None if opts.allow_service else sparql_text.federated(text, words)
+    except sparql_text.SparqlTextError as e:
+        raise ServiceError(400, f"SPARQL syntax error: {e}") from None
+    if word:
         raise ServiceError(
             403, f"{word} is disabled on this service: it would make the server fetch data from other addresses"
         )
@@ -93,8 +101,7 @@ def _refuse_federation(text: str) -> None:
 def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Response:
     """Run a query in a worker and answer with the negotiated serialization."""
     svc = current_app.extensions["dxkg"]
-    _check_length(query, "query")
-    _refuse_federation(query)
+    _check_text(query, "query", ("SERVICE",))
     results_format = conneg.best(conneg.RESULT_TYPES)
     rdf_format = conneg.best(conneg.RDF_TYPES)
     if results_format is None and rdf_format is None:
@@ -129,8 +136,7 @@ def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] =
 def _update(update: str) -> Response:
     svc = current_app.extensions["dxkg"]
     security.require_token(svc.options.update_token)
-    _check_length(update, "update")
-    _refuse_federation(update)
+    _check_text(update, "update", sparql_text.FEDERATED)
     try:
         update = sparql_text.add_using(update, _graph_params("using-graph-uri"), _graph_params("using-named-graph-uri"))
     except ValueError as e:

@@ -1,52 +1,162 @@
-"""Just enough SPARQL lexing to police and adjust request text before it reaches the engine.
+"""A linear-time lexer for SPARQL 1.1 request text: keywords, shape limits, USING clauses.
 
-pyoxigraph parses the real grammar; here we only need to know where keywords are *as
-keywords*, not inside strings, IRIs or comments. ``mask`` blanks those out (keeping every
-offset), so a plain regex over the masked text finds ``SERVICE`` in
-``SERVICE <x> {…}`` but not in ``"a SERVICE desk"`` or ``<http://x/SERVICE>``.
+pyoxigraph parses the real grammar; the HTTP process only needs to know, before a worker
+spends time on a request, where keywords are *as keywords* (not inside strings, IRIs,
+comments or prefixed names), how deeply the text nests, and where its WHERE clauses are.
+
+Terminals follow https://www.w3.org/TR/sparql11-query/#terminals (IRIREF with UCHAR escapes,
+prefixed names with PN_LOCAL escapes such as ``\\#`` and ``%23``, the four string forms,
+comments, numbers, variables, language tags). Text that is not made of these terminals is a
+``SparqlTextError`` at once: pyoxigraph would refuse it too, and a guess about what follows
+an unterminated string is exactly how a keyword slips through.
+
+Linear time: each step matches one token at the current position with a regular expression
+whose repetitions cannot overlap, so a token is read once; every token consumes at least one
+character, so there are at most ``len(text)`` steps. An unterminated string or IRI fails once
+(and ends lexing); a ``<`` that does not start an IRI is read as an operator, and the failed
+IRI attempt stops at the next character that an IRI cannot hold, which no later attempt
+re-reads.
+
+pyoxigraph's parser (a PEG) matches keywords without requiring a word boundary, so
+``SERVICESILENT<…>``, ``SERVICE:x`` (empty prefix), ``SERVICEex:x``, ``1SERVICE`` and
+``trueSERVICE`` all start a SERVICE clause. ``federated`` therefore flags every name token
+whose prefix part — after a glued ``true``/``false`` — begins with the keyword; a prefix
+declared as ``service:`` or ``load:`` is refused too (rename it), which is the price of not
+missing a glued keyword.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-_LEXEME = re.compile(
-    r"""
-    \#[^\n\r]*                                  # comment
-  | '''(?:[^'\\]|\\.|'(?!''))*'''               # long strings
-  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-  | '(?:[^'\\\n\r]|\\.)*'                       # short strings
-  | "(?:[^"\\\n\r]|\\.)*"
-  | <[^<>"{}|^`\\\x00-\x20]*>                   # IRI reference
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+    "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_U = _BASE + "_"
+_CHARS = _U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_LOCAL_FIRST = rf"[{_U}:0-9]|{_PLX}"
+_LOCAL_MID = rf"[{_CHARS}.:]|{_PLX}"
+_LOCAL_LAST = rf"[{_CHARS}:]|{_PLX}"
+_LOCAL = rf"(?:{_LOCAL_FIRST})(?:(?:{_LOCAL_MID})*(?:{_LOCAL_LAST}))?"
+_PREFIX = rf"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+
+# one alternative per token kind; the first that matches at a position wins
+_TOKEN = re.compile(
+    rf"""
+    (?P<ws>[ \t\r\n]+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<long_string>'''(?:(?:''|')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:""|")?(?:[^"\\]|\\.))*\"\"\")
+  | (?P<open_long_string>'''|\"\"\")
+  | (?P<string>'(?:[^'\\\n\r]|\\[^\n\r])*'|"(?:[^"\\\n\r]|\\[^\n\r])*")
+  | (?P<open_string>['"])
+  | (?P<var>[?$][{_U}0-9][{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
+  | (?P<bnode>_:[{_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)
+  | (?P<name>{_PREFIX}(?::(?:{_LOCAL})?)?|:(?:{_LOCAL})?)
+  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
+  | (?P<number>[0-9]+\.?[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\],;.*+\-/!=<>^|?$])
 """,
     re.VERBOSE | re.DOTALL,
 )
-
-_DELETE_BEFORE = re.compile(r"(?<![\w:?$\-])DELETE\s*$", re.IGNORECASE)
+_OPENERS, _CLOSERS = "{([", "})]"
+FEDERATED = ("SERVICE", "LOAD")
 IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 
 
-def mask(text: str) -> str:
-    """``text`` with comments, strings and IRIs replaced by spaces of the same length."""
-    return _LEXEME.sub(lambda m: " " * len(m.group(0)), text)
+class SparqlTextError(ValueError):
+    """The text is not SPARQL terminals, or breaks a shape limit; the message says where."""
 
 
-def _keyword(word: str) -> re.Pattern:
-    # not part of a prefixed name (ex:load, load:x), a variable (?load) or a longer word
-    return re.compile(r"(?<![\w:?$\-])" + word + r"(?![\w:\-])", re.IGNORECASE)
+@dataclass(frozen=True)
+class Token:
+    kind: str  # ws, comment, iri, string, var, bnode, name, langtag, number, punct
+    text: str
+    start: int
+
+
+def _where(text: str, pos: int) -> str:
+    line = text.count("\n", 0, pos) + 1
+    return f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of ``text`` in order (whitespace and comments included)."""
+    pos, end = 0, len(text)
+    while pos < end:
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            raise SparqlTextError(f"unexpected character {text[pos]!r} at {_where(text, pos)}")
+        kind = m.lastgroup or ""
+        if kind.startswith("open_"):
+            raise SparqlTextError(f"unterminated string starting at {_where(text, pos)}")
+        yield Token("string" if kind == "long_string" else kind, m.group(), pos)
+        pos = m.end()
+
+
+def significant(text: str) -> list[Token]:
+    """The tokens without whitespace and comments."""
+    return [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+
+
+def _starts_with_keyword(tok: Token, word: str) -> bool:
+    """Whether pyoxigraph could read ``word`` as a keyword at the start of this name token."""
+    if tok.kind != "name":
+        return False
+    prefix = tok.text.split(":", 1)[0].upper()
+    for glued in ("TRUE", "FALSE"):  # ``?s ?p trueSERVICE <x> {}`` is ``true`` then SERVICE
+        if prefix.startswith(glued) and prefix != glued:
+            prefix = prefix[len(glued) :]
+            break
+    return prefix.startswith(word)
+
+
+def federated(text: str, words: tuple[str, ...] = FEDERATED) -> str | None:
+    """The first of ``words`` that pyoxigraph could read as a keyword in ``text``, if any.
+
+    Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``.
+    """
+    for tok in tokens(text):
+        for word in words:
+            if _starts_with_keyword(tok, word):
+                return word
+    return None
 
 
 def has_keyword(text: str, word: str) -> bool:
-    return bool(_keyword(word).search(mask(text)))
+    """Whether ``word`` is a whole keyword token of ``text`` (``FROM``, ``USING``…)."""
+    word = word.upper()
+    return any(t.kind == "name" and t.text.upper() == word for t in tokens(text))
 
 
-def federated(text: str) -> str | None:
-    """The keyword that would make the engine fetch a remote URL (``SERVICE``, ``LOAD``), if any."""
-    masked = mask(text)
-    for word in ("SERVICE", "LOAD"):
-        if _keyword(word).search(masked):
-            return word
-    return None
+def check_shape(text: str, max_depth: int) -> None:
+    """Refuse text nested deeper than ``max_depth`` brackets (``{``, ``(``, ``[``).
+
+    pyoxigraph parses and evaluates recursively: thousands of nested groups exhaust a
+    worker's stack, so such text is refused before it reaches one.
+    """
+    depth = 0
+    for tok in tokens(text):
+        if tok.kind == "punct" or tok.kind == "iri":
+            # an IRI-shaped ``<(((…)>`` may be read by pyoxigraph as ``<`` and nested parentheses
+            before = depth
+            for i, ch in enumerate(tok.text):
+                if ch in _OPENERS:
+                    depth += 1
+                    if depth > max_depth:
+                        raise SparqlTextError(
+                            f"the text nests brackets more than {max_depth} levels deep "
+                            f"(at {_where(text, tok.start + i)}); this service accepts at most that"
+                        )
+                elif ch in _CLOSERS:
+                    depth -= 1
+            if tok.kind == "iri":
+                depth = max(depth, before)
 
 
 def add_using(update: str, using: list[str], using_named: list[str]) -> str:
@@ -62,38 +172,40 @@ def add_using(update: str, using: list[str], using_named: list[str]) -> str:
     for iri in using + using_named:
         if not IRI.fullmatch(iri):
             raise ValueError(f"not an IRI: {iri!r}")
-    masked = mask(update)
+    toks = significant(update)
     for word in ("USING", "WITH"):
-        if _keyword(word).search(masked):
+        if any(t.kind == "name" and t.text.upper() == word for t in toks):
             raise ValueError(
                 f"the update has a {word} clause and the request gives "
                 "using-graph-uri/using-named-graph-uri; send only one of them"
             )
     clause = " ".join([f"USING <{g}>" for g in using] + [f"USING NAMED <{g}>" for g in using_named])
-    out, last = [], 0
-    for m in _keyword("WHERE").finditer(masked):
-        if _depth(masked, m.start()):
-            continue
-        if _DELETE_BEFORE.search(masked, 0, m.start()):
-            open_ = masked.index("{", m.end())
-            close = _matching_brace(masked, open_)
-            pattern = update[open_ : close + 1]
-            out.append(update[last : m.start()] + f"{pattern} {clause} WHERE ")
-        else:
-            out.append(update[last : m.start()] + clause + " WHERE")
-        last = m.end()
+    out, last, depth = [], 0, 0
+    for i, tok in enumerate(toks):
+        if tok.kind == "punct" and tok.text in _OPENERS:
+            depth += 1
+        elif tok.kind == "punct" and tok.text in _CLOSERS:
+            depth -= 1
+        elif depth == 0 and tok.kind == "name" and tok.text.upper() == "WHERE":
+            if i and toks[i - 1].kind == "name" and toks[i - 1].text.upper() == "DELETE":
+                open_, close = _group_after(toks, i)
+                pattern = update[open_.start : close.start + 1]
+                out.append(update[last : tok.start] + f"{pattern} {clause} WHERE ")
+            else:
+                out.append(update[last : tok.start] + clause + " WHERE")
+            last = tok.start + len(tok.text)
     out.append(update[last:])
     return "".join(out)
 
 
-def _depth(masked: str, pos: int) -> int:
-    return masked.count("{", 0, pos) - masked.count("}", 0, pos)
-
-
-def _matching_brace(masked: str, open_: int) -> int:
+def _group_after(toks: list[Token], i: int) -> tuple[Token, Token]:
+    """The ``{`` after token ``i`` and the ``}`` that closes it."""
     depth = 0
-    for i in range(open_, len(masked)):
-        depth += {"{": 1, "}": -1}.get(masked[i], 0)
-        if depth == 0:
-            return i
+    for j in range(i + 1, len(toks)):
+        if toks[j].kind == "punct" and toks[j].text in _OPENERS:
+            depth += 1
+        elif toks[j].kind == "punct" and toks[j].text in _CLOSERS:
+            depth -= 1
+            if depth == 0:
+                return toks[i + 1], toks[j]
     raise ValueError("unbalanced braces in the update")
