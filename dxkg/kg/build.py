@@ -41,6 +41,8 @@ RELATIONS = {
     "amends": ELI + "amends",
     "implements": DX + "implements",
     "replaces": DX + "replaces",
+    "repeals": ELI + "repeals",
+    "corrects": ELI + "corrects",
     "approves": DX + "approves",
     "proposed_by": DX + "proposed_by",
 }
@@ -100,13 +102,30 @@ class Builder(RowsMixin, SystemsMixin):
         self.reorganisation()
         for doc in docs:
             w = GraphWriter(iris.graph(Path(doc.file).stem))
-            self.document(w, doc)
+            src = self.document(w, doc)
+            for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
+                self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")
             result.graphs[w.graph.value] = w.quads
         result.graphs[SHARED_GRAPH] = list(dict.fromkeys(self.shared.quads))
         return result
 
+    def approve(self, w: GraphWriter, decision: str, plan: str, part: ParsedDocument, node: str) -> None:
+        """The decision approves the plan it issues ("Ban hành kèm theo Quyết định này …")."""
+        h = part.header
+        w.add(decision, RELATIONS["approves"], plan)
+        w.add(decision, RELATIONS["cites"], plan)
+        w.typed(node, DX + "Citation")
+        w.add(node, DX + "citingDocument", decision)
+        w.add(node, DX + "citedDocument", plan)
+        w.add(node, DX + "relation", RELATIONS["approves"])
+        w.value(node, DX + "writtenAs", " ".join(x for x in (h.kind, h.title) if x))
+        w.value(node, DX + "context", "attached")
+        w.provenance(node, decision, h.span or Span(part.file, 1, 1))
+
     @staticmethod
     def _all_refs(doc: ParsedDocument):
+        for part in doc.attached:
+            yield from Builder._all_refs(part)
         yield from doc.refs
         for rel in doc.doc_relations:
             yield rel.subject
@@ -181,10 +200,10 @@ class Builder(RowsMixin, SystemsMixin):
         return iri
 
     # ------------------------------------------------------------------ document
-    def document(self, w: GraphWriter, doc: ParsedDocument) -> None:
+    def document(self, w: GraphWriter, doc: ParsedDocument) -> str:
         h = doc.header
         own = self._own_ref(doc)
-        src = self.resolver.node(own).iri if own else iris.source(Path(doc.file).stem)
+        src = self.resolver.node(own).iri if own else iris.source(doc.stem)
         w.typed(src, DX + "SourceDocument", DX + "LegalDocument", ELI + "LegalResource")
         w.value(src, DX + "sourceFile", doc.file)
         kind = h.kind or type_name(h.type_code or "")
@@ -216,6 +235,7 @@ class Builder(RowsMixin, SystemsMixin):
         self.citations(w, doc, src)
         self.rows(w, doc, src)
         self.systems(w, doc, src)
+        return src
 
     def structure(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         for sec in doc.sections:
@@ -275,7 +295,7 @@ class Builder(RowsMixin, SystemsMixin):
         return iri
 
     def citations(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
-        stem = slug(Path(doc.file).stem, 120)
+        stem = slug(doc.stem, 120)
         for k, ref in enumerate(doc.refs):
             target = self.legal_doc(ref)
             if target == src:
@@ -323,7 +343,7 @@ class Builder(RowsMixin, SystemsMixin):
 
     def agency_mentions(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         """Where running text names an agency: one statement node per mention, with its line."""
-        stem = slug(Path(doc.file).stem, 120)
+        stem = slug(doc.stem, 120)
         for k, m in enumerate(doc.agencies):
             node = f"{ID}agency-mention/{stem}/{k}"
             w.typed(node, DX + "AgencyMentionStatement")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 from dxkg.domain.codes import BUDGET_CATEGORIES
 from dxkg.domain.text import fold, slug
@@ -65,7 +64,7 @@ class RowsMixin:
 
     def row(self, w: GraphWriter, kind: str, cls: str, doc: ParsedDocument, src: str, rec, label: str) -> str:
         """What every row entity has: type, label, number, plan, appendix, provenance."""
-        iri = iris.row_entity(kind, Path(doc.file).stem, rec.appendix, rec.span.line)
+        iri = iris.row_entity(kind, doc.stem, rec.appendix, rec.span.line)
         w.typed(iri, cls)
         w.label(iri, label)
         w.value(iri, DX + "number", rec.number)
@@ -91,7 +90,7 @@ class RowsMixin:
 
     def task(self, w: GraphWriter, doc: ParsedDocument, src: str, t, groups: dict) -> None:
         iri = self.planned_row(w, "task", DX + "Task", doc, src, t, groups)
-        self.deadline(w, iri, t.deadline, doc.header.year)
+        self.deadline(w, iri, t.deadline, doc.header.year, doc.header.period)
         w.value(iri, DX + "expectedResult", t.result)
         w.value(iri, DX + "leader", t.leader)
         w.value(iri, DX + "note", t.note)
@@ -112,7 +111,7 @@ class RowsMixin:
 
     @staticmethod
     def sub_indicators(w: GraphWriter, doc: ParsedDocument) -> None:
-        stem = Path(doc.file).stem
+        stem = doc.stem
         iri = {
             (i.appendix, i.number): iris.row_entity("indicator", stem, i.appendix, i.span.line) for i in doc.indicators
         }
@@ -132,8 +131,7 @@ class RowsMixin:
 
     def stated_total(self, w: GraphWriter, doc: ParsedDocument, src: str, tot) -> None:
         iri = (
-            iris.row_entity("total", Path(doc.file).stem, tot.appendix, tot.span.line)
-            + f"/{slug(tot.kind)}-{slug(tot.category)}"
+            iris.row_entity("total", doc.stem, tot.appendix, tot.span.line) + f"/{slug(tot.kind)}-{slug(tot.category)}"
         )
         w.typed(iri, DX + "StatedTotal")
         w.label(iri, f"{tot.appendix} {tot.kind} {tot.category}: {tot.value}")
@@ -173,12 +171,12 @@ class RowsMixin:
             w.add(subject, prop, self.agency(a, province))
 
     @staticmethod
-    def deadline(w: GraphWriter, task: str, text: str | None, year: int | None) -> None:
+    def deadline(w: GraphWriter, task: str, text: str | None, year: int | None, period: tuple | None = None) -> None:
         """The deadline as written, as an OWL-Time interval, and as a frequency when standing."""
         if not text:
             return
         w.value(task, DX + "deadlineText", text)
-        d = parse_deadline(text, year)
+        d = parse_deadline(text, year, period)
         if d.frequency:
             w.add(task, DX + "frequency", iris.code("freq", d.frequency))
         if d.start or d.end:
@@ -202,5 +200,5 @@ class RowsMixin:
         w.value(iri, SCHEMA + "currency", "VND")
         w.add(iri, DX + "budgetCategory", iris.code("budget", b.category))
         w.value(iri, DX + "columnLabel", b.label)
-        w.value(iri, DX + "amountAsWritten", f"{b.million_vnd} triệu đồng")
+        w.value(iri, DX + "amountAsWritten", b.written or f"{b.million_vnd} triệu đồng")
         w.label(iri, f"{b.label}: {b.million_vnd} triệu đồng")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from dxkg.domain.systems import FOUNDATION_CATEGORIES, check_category
 from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
@@ -63,7 +61,7 @@ class SystemsMixin:
         return iri
 
     def systems(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
-        stem = slug(Path(doc.file).stem, 120)
+        stem = slug(doc.stem, 120)
         province = doc.header.province
         for k, m in enumerate(doc.systems):
             s = self.system(m.system, province)

@@ -312,7 +312,7 @@ def _budgets(line: _Line) -> tuple[list[Budget], list[str]]:
         amount = parse_amount(cell)
         if amount is not None:
             category = row_category if c.category == "other" else c.category
-            budgets.append(Budget(category, c.label, amount * c.scale))
+            budgets.append(Budget(category, c.label, amount * c.scale, f"{cell} {_unit(c.label)}".strip()))
         elif cell:
             notes.append(f"{c.label}: {cell}")
     return budgets, notes
@@ -338,6 +338,12 @@ def _task(line: _Line, ctx: _Context) -> Task:
         note=note,
         table=ctx.index,
     )
+
+
+def _unit(label: str) -> str:
+    """The unit a budget column states ("Kinh phí (tỷ đồng)" → "tỷ đồng"), or ""."""
+    m = re.search(r"\(([^()]*đồng[^()]*)\)", label)
+    return m.group(1).strip() if m else ""
 
 
 def _budget_totals(line: _Line, ctx: _Context, tasks: list[Task]) -> list[StatedTotal]:

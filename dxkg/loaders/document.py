@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dxkg.domain.text import nfc
 from dxkg.loaders import agencies, appendix, references, structure, systems, tables
+from dxkg.loaders.attached import attached_start, shift_spans
 from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -52,6 +53,32 @@ def parse_document(path: str | Path) -> ParsedDocument:
     instead of its records. Raises ``DocumentError`` only when the file cannot be read."""
     path = Path(path)
     lines = read_lines(path)
+    start = attached_start(lines)
+    if not start:
+        return read_document(path, lines)
+    doc = read_document(path, lines[:start])
+    part = read_document(path, lines[start:], parent=doc.header)
+    shift_spans(part, start)
+    part.part = "kem-theo-1"
+    doc.lines = part.lines = lines
+    doc.attached = [part]
+    return doc
+
+
+def _inherit_header(h: Header, parent: Header) -> None:
+    """An attached plan prints no number or date of its own: its issuer, date, place and
+    province are the decision's."""
+    h.issuer = h.issuer or parent.issuer
+    h.date = h.date or parent.date
+    h.place = h.place or parent.place
+    h.province = h.province or parent.province
+    h.year = h.year or parent.year
+
+
+def read_document(path: Path, lines: list[str], parent: Header | None = None) -> ParsedDocument:
+    """Every record the readers find in ``lines`` of one file; ``parent`` is the header of
+    the decision a document is attached to (its symbol is not a reference of the attached
+    document, which is approved by it, not citing it)."""
     doc = ParsedDocument(file=path.name, path=str(path), header=Header(), lines=lines)
 
     def step(name, fn):
@@ -71,6 +98,8 @@ def parse_document(path: str | Path) -> ParsedDocument:
     parsed = step("structure", lambda: structure.parse_structure(lines, doc.file))
     if parsed:
         doc.header, doc.sections, doc.appendices = parsed
+    if parent:
+        _inherit_header(doc.header, parent)
     province, year = doc.header.province, doc.header.year
 
     found = step("tables", lambda: tables.find_tables(lines, doc.file)) or []
@@ -79,7 +108,8 @@ def parse_document(path: str | Path) -> ParsedDocument:
         doc.tasks, doc.indicators, doc.services, doc.totals = data.tasks, data.indicators, data.services, data.totals
         doc.issues.extend(data.issues)
 
-    refs = step("references", lambda: references.find_references(lines, doc.file, province, doc.header.symbol))
+    own = parent.symbol if parent else doc.header.symbol
+    refs = step("references", lambda: references.find_references(lines, doc.file, province, own))
     if refs:
         doc.refs, doc.doc_relations = refs
 

@@ -121,6 +121,7 @@ class Budget:
     category: str  # dau_tu_cong | mua_sam | thue_dich_vu | thuong_xuyen | other
     label: str  # column header as written
     million_vnd: Decimal  # amount in million VND as written (14.960 → 14960)
+    written: str = ""  # the cell as written, with the column's unit ("6,5 tỷ đồng")
 
 
 @dataclass
@@ -217,6 +218,7 @@ class Header:
     title: str | None = None
     province: str | None = None  # canonical province name: "Hà Nam"
     span: Span | None = None
+    period: tuple | None = None  # (first year, last year) a multi-year plan covers: "giai đoạn 2025 - 2027"
 
 
 @dataclass
@@ -247,3 +249,11 @@ class ParsedDocument:
     system_links: list = field(default_factory=list)  # [SystemLink]
     agencies: list = field(default_factory=list)  # [AgencyMention] in running text
     issues: list = field(default_factory=list)  # [ParseIssue]
+    attached: list = field(default_factory=list)  # [ParsedDocument] issued with this decision ("kèm theo")
+    part: str = ""  # for a document attached to another in the same file: what tells it apart ("kem-theo-1")
+
+    @property
+    def stem(self) -> str:
+        """The name the document's IRIs are made from: the file's, and its part within the file."""
+        base = self.file.rsplit(".", 1)[0] if "." in self.file else self.file
+        return f"{base}-{self.part}" if self.part else base

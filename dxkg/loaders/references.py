@@ -140,7 +140,7 @@ _PROVINCE_ALT = "|".join(re.escape(p) for p in sorted(PROVINCES_2008 + PROVINCES
 # (Vietnamese names capitalise only their first syllable: "Bộ Thông tin và Truyền thông").
 _NAME_STOP = (
     r"(?:[Bb]an hành|[Pp]hê duyệt|[Tt]riển khai|[Tt]hực hiện|[Hh]ướng dẫn|[Qq]uy định|"
-    r"về|tại|ngày|số|giao|chọn|đã|sẽ|có|được|để|nhằm|với|trong|theo|đối|là|thuộc|gửi)\b"
+    r"về|tại|ngày|(?<!đổi )số|giao|chọn|đã|sẽ|có|được|để|nhằm|với|trong|theo|đối|là|thuộc|gửi)\b"
 )
 _TITLE_RUN = rf"[{UP}][^\s,;.()]*(?:(?:\s+|\s*-\s*|,\s+(?=[{UP}]))(?!{_NAME_STOP})[^\s,;.()\-]+){{0,10}}"
 _LOCAL_UNIT = r"(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)"
@@ -169,29 +169,41 @@ _ISSUER_NAMES = [  # (pattern, national: True/False or None when the name does n
         False,
     ),
     (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None, True),
+    (rf"(?:tỉnh|thành phố) (?:{_PROVINCE_ALT})", False, False),
 ]
 _ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
 
 _SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$")
+# The part of a document a verb acts on: "sửa đổi, bổ sung nội dung tại Mục II (của)", "bãi bỏ
+# Điều 3", "quy định chi tiết một số điều của".
+_PART_OF = (
+    r"(?:\s+(?:một số\s+|toàn bộ\s+|một phần\s+)?(?:nội dung|điều|[Đđ]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Pp]hần|"
+    r"[Pp]hụ lục|[Cc]hương)[^;.]{0,30}?)?(?:\s+(?:của|tại))?"
+)
 _REL_BEFORE = [  # (relation, pattern anchored at the end of the text between two documents)
-    ("amends", r"sửa đổi(?:,? bổ sung)?(?:\s+(?:một số\s+)?(?:[Đđ]iều|[Kk]hoản|[Đđ]iểm)[^;.]{0,30}?)?(?:\s+của)?"),
+    ("amends", rf"(?:sửa đổi|điều chỉnh)(?:,? bổ sung)?{_PART_OF}|bổ sung{_PART_OF}"),
     ("replaces", r"thay thế(?:\s+(?:một phần|cho))?(?:\s+của)?"),
+    ("repeals", rf"bãi bỏ{_PART_OF}|hủy bỏ{_PART_OF}|bị bãi bỏ bởi"),
+    ("corrects", r"đính chính(?:\s+(?:nội dung|sai sót)[^;.]{0,30}?)?(?:\s+(?:của|tại))?"),
     (
         "implements",
         r"(?:triển khai\s+)?(?:thực hiện|thi hành)(?:\s+các nội dung|\s+nhiệm vụ)?(?:\s+của)?"
-        r"|hướng dẫn(?:\s+(?:thi hành|thực hiện|triển khai))?|triển khai|cụ thể hóa",
+        rf"|hướng dẫn(?:\s+(?:thi hành|thực hiện|triển khai))?{_PART_OF}|triển khai|cụ thể hóa"
+        rf"|quy định chi tiết(?:\s+(?:và hướng dẫn\s+)?thi hành)?{_PART_OF}",
     ),
     ("approves", r"phê duyệt"),
-    ("based_on", r"căn cứ(?:\s+vào)?"),
+    ("based_on", r"căn cứ(?:\s+vào)?|trên cơ sở"),
 ]
 _REL_BEFORE = [(r, re.compile(r"(?:^|\s)(?:" + p + r")\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE]
 
 
 # The passive voice turns the relation round: "A được sửa đổi, bổ sung bởi B" — B amends A.
 _REL_PASSIVE = [
-    ("amends", r"sửa đổi(?:,? bổ sung)?"),
+    ("amends", r"(?:sửa đổi|điều chỉnh)(?:,? bổ sung)?|bổ sung"),
     ("replaces", r"thay thế"),
-    ("implements", r"hướng dẫn(?: thi hành| thực hiện)?|cụ thể hóa"),
+    ("repeals", r"bãi bỏ|hủy bỏ"),
+    ("corrects", r"đính chính"),
+    ("implements", r"hướng dẫn(?: thi hành| thực hiện)?|cụ thể hóa|quy định chi tiết"),
 ]
 _REL_PASSIVE = [
     (r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I)) for r, p in _REL_PASSIVE
@@ -409,12 +421,31 @@ def _complete(ref: LegalRef, head: str, tail: str, province: str | None) -> None
         ref.year = ref.date.year
     name, national, end = _issuer_after(tail[pos:])
     if name:
-        ref.issuer_name = name
         pos += end
+    else:
+        name, national = _issuer_before(head)
+    if name:
+        ref.issuer_name = name
         _apply_issuer_name(ref, national)
     ref.subject = _subject(tail[pos:])
     if not ref.national:
         ref.province = (find_province(ref.issuer_name) if ref.issuer_name else None) or province
+
+
+_ISSUER_BEFORE = re.compile(r"(?:^|\s)(?:của|do)\s+(?P<rest>[^;:]{3,120}?)\s*(?:\(cũ\)\s*)?,?\s*tại\s*$")
+
+
+def _issuer_before(head: str) -> tuple[str | None, bool | None]:
+    """The issuer named before the symbol: "… ý kiến của Sở Tài chính tỉnh X (cũ) tại Văn bản
+    số …" — the whole stretch between "của" and "tại" must be the body's name."""
+    m = _ISSUER_BEFORE.search(head[-160:])
+    if not m:
+        return None, None
+    rest = re.sub(r"^(?:Giám đốc|Thủ trưởng|Chánh|Trưởng)\s+(?=[{UP}])".replace("{UP}", UP), "", m.group("rest"))
+    name, national, end = _issuer_after(f"của {rest}")
+    if not name or clean(f"của {rest}"[end:]):
+        return None, None
+    return name, national
 
 
 def _apply_issuer_name(ref: LegalRef, national: bool | None) -> None:
@@ -462,7 +493,9 @@ def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
         elif (
             i - 1 in incoming
             and re.search(r"(?:,|\svà)\s*$", between)
-            and not re.search(r"\b(?:sửa đổi|thay thế|thực hiện|phê duyệt|hướng dẫn)\b", between)
+            and not re.search(
+                r"\b(?:sửa đổi|bổ sung|thay thế|bãi bỏ|đính chính|thực hiện|phê duyệt|hướng dẫn)\b", between
+            )
         ):
             incoming[i] = incoming[i - 1]
     for obj, (subj, rel) in sorted(incoming.items()):
@@ -487,7 +520,7 @@ _HEADING = [
     (2, re.compile(r"^\d+\s*[.)]\s*\S")),
     (3, re.compile(r"^\d+\.\d+\.?\s+\S")),
 ]
-_BASIS_MARK = re.compile(r"^(?:Căn cứ|Thực hiện|Xét)\b", re.I)
+_BASIS_MARK = re.compile(r"^(?:Căn cứ|Thực hiện|Xét|Trên cơ sở)\b", re.I)
 _PROPOSAL = re.compile(r"^(?:[Tt]heo|[Xx]ét) đề nghị\b")
 _BODY_START = re.compile(
     r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ)\s*:|"
@@ -582,24 +615,40 @@ def _preamble_end(lines: list[str], cleaned: list[str]) -> int:
 
 
 def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
-    """Lines under a heading "Căn cứ …" (e.g. "I. CĂN CỨ PHÁP LÝ") up to the next heading
-    of the same or a higher level that is not itself about the basis."""
-    level = None
+    """Lines under a basis heading ("I. CĂN CỨ PHÁP LÝ", "II. Căn cứ xây dựng Đề án", "Cơ sở
+    pháp lý") up to the next heading of the same or a higher level that is not itself about
+    the basis. A heading that joins the basis to another topic ("SỰ CẦN THIẾT VÀ CĂN CỨ …")
+    leaves it to its sub-headings. A label line ("Căn cứ pháp lý:") marks the list items
+    right under it, whatever their bullets."""
+    level, active, in_list = None, False, False
     for i in range(start, len(lines)):
         t = cleaned[i]
         if not t or _is_table(lines[i]):
             continue
         h = _heading_level(t)
         if h is not None:
-            is_basis = "can cu" in fold(t)
-            if is_basis:
-                level = h if level is None else max(level, h)
-                continue
-            if level is not None and h <= level:
-                level = None
+            in_list = False
+            topic = fold(re.sub(r"^(?:#+\s*)?(?:Phần thứ \w+|[IVXL]+|\d+(?:\.\d+)*)\s*[.:)]?\s*", "", t))
+            if _BASIS_TOPIC.match(topic):
+                level, active = (h if level is None else max(level, h)), True
+            elif _BASIS_TOPIC.search(topic):
+                level, active = h, False
+            elif level is not None and h <= level:
+                level, active = None, False
             continue
-        if level is not None:
+        if _BASIS_LABEL.match(t):
+            in_list = True
+            continue
+        if in_list and (_BULLET.match(t) or re.match(rf"(?:{_TYPE_WORD_ALT})\b", t)):
             roles[i] = "basis"
+            continue
+        in_list = False
+        if active:
+            roles[i] = "basis"
+
+
+_BASIS_TOPIC = re.compile(r"\b(?:can cu|co so phap ly)\b")  # match: the heading's topic; search: one of them
+_BASIS_LABEL = re.compile(r"^(?:Căn cứ|Cơ sở) (?:pháp lý|xây dựng [^:]{0,40}|ban hành [^:]{0,40})\s*:\s*$", re.I)
 
 
 def _segments(raw: str, role: str) -> list[str]:
@@ -646,13 +695,14 @@ def find_references(
             continue
         span = Span(file, i + 1, i + 1, lines[i].strip())
         role = roles[i]
+        carried = False
         for clause in _segments(lines[i], role):
             context, relation = _context_relation(role, clause)
             found = _mentions(clause, province, span, context, relation)
             found = [f for f in found if f[2].symbol not in own]
             clause_rels = _doc_relations(clause, found, span)
             _nested_are_cited(clause_rels)
-            _source_relations(clause, found, role)
+            carried = _source_relations(clause, found, role, carried)
             refs.extend(r for _, _, r in found)
             rels.extend(clause_rels)
     return refs, rels
@@ -682,20 +732,26 @@ _SOURCE_OPENING = re.compile(r"^\W*(?:(?:Để|Nhằm)\s|Điều\s+\d+\s*[.:]\s*
 _SENTENCE_END = re.compile(r"(?<!Điều \d)(?<!Điều \d\d)\.\s+(?=[" + UP + "])")
 
 
-def _source_relations(clause: str, found: list, role: str) -> None:
+def _source_relations(clause: str, found: list, role: str, carried: bool = False) -> bool:
     """What the source itself does to the documents it names: the verb right before a
-    reference ("thay thế", "sửa đổi, bổ sung", "triển khai thực hiện", "phê duyệt") gives
-    the relation when the source is the subject — in its title, after "Kế hoạch này", in
-    a purpose clause or an article. Documents joined to such a reference by "và" or a
+    reference ("thay thế", "sửa đổi, bổ sung", "triển khai thực hiện", "phê duyệt", "bãi bỏ")
+    gives the relation when the source is the subject — in its title, after "Kế hoạch
+    này", in a purpose clause or an article, in a clause that goes on from such a subject
+    ("…; đồng thời sửa đổi …", ``carried``), or in an article's sentence that opens with the
+    verb ("Bãi bỏ Quyết định số …"). Documents joined to such a reference by "và" or a
     comma share its relation. Without such a subject the verb belongs to someone else
-    ("Sở đã triển khai Quyết định …") and the reference stays a citation."""
+    ("Sở đã triển khai Quyết định …") and the reference stays a citation.
+
+    Returns whether the clause has the source as its subject (for the clause after it)."""
     if role not in ("title", "body"):
-        return
+        return False
     shared, prev_end = None, None
     for start, end, ref in found:
         before = clause[prev_end or 0 : start]
-        rel = next((r for r, rx in _REL_BEFORE if rx.search(before)), None)
-        if rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role):
+        hit = next(((r, m) for r, rx in _REL_BEFORE if (m := rx.search(before))), None)
+        rel = hit[0] if hit else None
+        verb_at = (prev_end or 0) + hit[1].start() if hit else start
+        if rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role, carried, verb_at, rel):
             shared = rel
         elif not (
             shared
@@ -706,13 +762,30 @@ def _source_relations(clause: str, found: list, role: str) -> None:
         if shared:
             ref.relation = shared
         prev_end = end
+    head = clause[: found[0][0]] if found else clause
+    return _source_is_subject(head, None, role, carried, len(head), "") or (carried and bool(_CONTINUES.match(clause)))
 
 
-def _source_is_subject(head: str, prev_end: int | None, role: str) -> bool:
+_CONTINUES = re.compile(r"^\W*(?:đồng thời|và|cũng như)\s", re.I)
+_IMPERATIVE_RELATIONS = {"amends", "replaces", "repeals", "corrects", "approves"}
+
+
+def _source_is_subject(
+    head: str, prev_end: int | None, role: str, carried: bool = False, verb_at: int = 0, rel: str = ""
+) -> bool:
     """Whether the sentence before a reference has the source document as its subject
     and names no other document before it."""
     sentence_start = max((m.end() for m in _SENTENCE_END.finditer(head)), default=0)
     if prev_end is not None and prev_end > sentence_start:
         return False
     sentence = head[sentence_start:]
+    if carried and sentence_start == 0 and _CONTINUES.match(sentence):
+        return True
+    opening = head[sentence_start:verb_at]
+    if (
+        rel in _IMPERATIVE_RELATIONS
+        and re.fullmatch(r"[\W\d]*(?:Điều\s+\d+\s*[.:]\s*)?", opening)
+        and head[verb_at : verb_at + 2].strip()[:1].isupper()
+    ):
+        return True
     return role == "title" or bool(_THIS_DOCUMENT.search(sentence) or _SOURCE_OPENING.match(sentence))

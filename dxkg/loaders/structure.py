@@ -207,10 +207,22 @@ def parse_header(lines: list[str], file: str, appendices: list[Appendix]) -> Hea
         h.title = h.title or _news_title(head)
     h.type_code = h.type_code or KINDS.get(fold(h.kind), (None, NEWS_CODE))[1]
     h.year = _year(h, head, notes, lines)
+    h.period = plan_period(h.title)
     if head:
         first, last = min(i for i, _ in head), max(i for i, _ in head)
         h.span = Span(file, first + 1, last + 1, "\n".join(lines[first : last + 1]))
     return h
+
+
+_PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\b")
+
+
+def plan_period(title: str | None) -> tuple[int, int] | None:
+    """The years a plan covers when its title names several ("giai đoạn 2025 - 2027")."""
+    m = _PERIOD.search(title or "")
+    if not m or not 0 < int(m.group(2)) - int(m.group(1)) <= 15:
+        return None
+    return int(m.group(1)), int(m.group(2))
 
 
 def _kind_line(head: list[tuple[int, str]]) -> int | None:
@@ -231,7 +243,7 @@ def _title_after(head: list[tuple[int, str]], k: int) -> str | None:
             if parts:
                 break
             continue
-        if _PLACE_DATE.match(text) or fold(text).startswith(("so:", "so :")):
+        if _PLACE_DATE.match(text) or fold(text).startswith(("so:", "so :")) or _NOTE.match(text):
             break
         parts.append(text)
     return re.sub(r"\s+", " ", " ".join(parts)).strip() or None

@@ -215,7 +215,7 @@ def _before(f: str) -> bool:
     return bool(re.search(r"\btruoc\b|\bcham nhat\b|\bkhong muon hon\b", f))
 
 
-def parse_deadline(text: str, default_year: int | None = None) -> Deadline:
+def parse_deadline(text: str, default_year: int | None = None, period: tuple | None = None) -> Deadline:
     """An interval for a deadline cell as written.
 
     "Quý IV/2025" → 2025-10-01..2025-12-31; "Năm 2023" → the whole year; "2024-2025" →
@@ -223,9 +223,10 @@ def parse_deadline(text: str, default_year: int | None = None) -> Deadline:
     the end); a full date is a one-day interval (or only its end after "trước").
     Frequencies ("Thường xuyên", "Cả năm" → continuous; "Hằng năm" → yearly; "Hằng quý",
     "Hằng tháng") cover the written year or, failing that, ``default_year`` — the
-    plan's own year, which is what a standing duty in a yearly plan spans. A quarter or
-    month without a year also takes ``default_year``. Unreadable text gives an empty
-    Deadline rather than an error.
+    plan's own year, which is what a standing duty in a yearly plan spans; in a plan for
+    several years (``period``: first and last year) a standing duty spans them all. A
+    quarter or month without a year also takes ``default_year``. Unreadable text gives an
+    empty Deadline rather than an error.
     """
     f = fold(clean(text))
     if not f:
@@ -240,4 +241,6 @@ def parse_deadline(text: str, default_year: int | None = None) -> Deadline:
         found = reader(f, default_year)
         if found is not None:
             return Deadline(found.start, found.end, frequency)
+    if frequency and period:
+        return Deadline(date(period[0], 1, 1), date(period[1], 12, 31), frequency)
     return Deadline(*_year_interval(default_year), frequency) if frequency else Deadline()
