@@ -10,10 +10,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from importlib.metadata import version
 
 from dxkg.kg import queries
+from dxkg.kg.formats import RESULT_FORMATS
 from dxkg.kg.pipeline import EXIT_VIOLATIONS
-from dxkg.kg.store import RESULT_FORMATS, StoreError
+from dxkg.kg.store import StoreError
+from dxkg.server.options import HOST, PORT, Options
+
+DEFAULTS = Options()
 
 
 def open_store(args, *, read_only: bool = True):
@@ -176,22 +181,23 @@ def parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("serve", help="serve SPARQL, the console and graph views")
     s.add_argument("--store", required=True)
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=5000)
-    s.add_argument("--timeout", type=float, default=30.0, help="per-query time limit (s)")
-    s.add_argument("--max-rows", type=int, default=100_000)
-    s.add_argument("--threads", type=int, default=8)
-    s.add_argument("--workers", type=int, default=2, help="query worker processes")
+    s.add_argument("--host", default=HOST, help=f"address to listen on (default {HOST})")
+    s.add_argument("--port", type=int, default=PORT, help=f"default {PORT}")
+    s.add_argument(
+        "--timeout", type=float, help=f"per-query time limit in seconds (default {DEFAULTS.query_timeout:g})"
+    )
+    s.add_argument("--max-rows", type=int, help=f"rows returned before truncating (default {DEFAULTS.max_rows})")
+    s.add_argument("--threads", type=int, help=f"HTTP threads (default {DEFAULTS.threads})")
+    s.add_argument("--workers", type=int, help="query worker processes (default: 2 to 4, by CPU count)")
     s.add_argument("--allow-service", action="store_true", help="allow SERVICE and LOAD (off by default)")
     s.add_argument("--cors", help="comma-separated origins allowed to query (never to write)")
     s.add_argument(
         "--reload-interval",
         type=float,
-        default=2.0,
-        help="seconds between checks for a store rebuilt by 'dxkg build' (0: never)",
+        help=f"seconds between checks for a store rebuilt by 'dxkg build' (0: never; default {DEFAULTS.reload_interval:g})",
     )
     s.set_defaults(fn=cmd_serve)
-    ap.add_argument("--version", action="version", version="dxkg 0.1.0")
+    ap.add_argument("--version", action="version", version=f"dxkg {version('dxkg')}")
     return ap
 
 

@@ -31,3 +31,13 @@ PREFIXES = {
     "sh": "http://www.w3.org/ns/shacl#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }
+
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def prefixed(iri: str) -> str | None:
+    """``dx:Task`` for an IRI under one of ``PREFIXES`` (the longest namespace wins), else None."""
+    for prefix, ns in _BY_LENGTH:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return None

@@ -77,34 +77,12 @@ import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
+from dxkg.kg.formats import CONTENT_TYPES, MEDIA_TYPES, RDF_FORMATS, RDF_READ, TRIPLE_FORMATS
 from dxkg.kg.namespaces import GRAPH, PREFIXES
-from dxkg.kg.store import RDF_FORMATS, StoreError
+from dxkg.kg.store import StoreError
 
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-RDF_TYPES = {
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-    "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-}
 # what may precede the query form: white space, comments, PREFIX and BASE declarations
 _PROLOGUE = re.compile(r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*", re.I)
-# Content types a store may answer CONSTRUCT/DESCRIBE with, and how pyoxigraph reads them
-_RDF_BY_TYPE = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/ntriples": ox.RdfFormat.N_TRIPLES,
-    "text/rdf+n3": ox.RdfFormat.TURTLE,
-}
 TRANSIENT_STATUS = {502, 503, 504}
 
 
@@ -205,23 +183,23 @@ class RemoteStore:
     def query(self, sparql: str):
         """Run a query; returns pyoxigraph solutions or a boolean, or an iterator of triples."""
         if query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
-            r = self._sparql(sparql, "application/n-triples, text/turtle;q=0.9")
-            fmt = _RDF_BY_TYPE.get(_media_type(r))
+            r = self._sparql(sparql, f"{MEDIA_TYPES['ntriples']}, {MEDIA_TYPES['turtle']};q=0.9")
+            fmt = RDF_READ.get(_media_type(r))
             if fmt is None:
                 raise StoreError(f"{self.endpoints.query} answered a graph query with {_media_type(r)!r}")
             return ox.parse(r.content, format=fmt)
         # XML rather than JSON: Virtuoso's JSON says "typed-literal", which parsers refuse
-        r = self._sparql(sparql, RESULT_TYPES["xml"])
+        r = self._sparql(sparql, MEDIA_TYPES["xml"])
         return ox.parse_query_results(r.content, format=ox.QueryResultsFormat.XML)
 
     def select(self, sparql: str) -> dict:
         """SELECT/ASK as a SPARQL 1.1 Query Results JSON document (a dict)."""
-        return _standard_json(json.loads(self._sparql(sparql, RESULT_TYPES["json"]).content))
+        return _standard_json(json.loads(self._sparql(sparql, MEDIA_TYPES["json"]).content))
 
     def select_bytes(self, sparql: str, fmt: str = "json") -> bytes:
         """Results serialised by the store; CONSTRUCT/DESCRIBE as ``fmt`` or else Turtle."""
         graph_query = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
-        accept = RDF_TYPES.get(fmt, RDF_TYPES["turtle"]) if graph_query else RESULT_TYPES[fmt]
+        accept = MEDIA_TYPES[fmt if fmt in RDF_FORMATS else "turtle"] if graph_query else MEDIA_TYPES[fmt]
         data = self._sparql(sparql, accept).content
         if fmt == "json" and b'"typed-literal"' in data:
             data = json.dumps(_standard_json(json.loads(data)), ensure_ascii=False).encode("utf-8")
@@ -244,7 +222,7 @@ class RemoteStore:
         mem = ox.Store()
         if graph:
             mem.extend(self._graph_quads(graph, ox.DefaultGraph()))
-        elif RDF_FORMATS[fmt] in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
+        elif fmt in TRIPLE_FORMATS:
             mem.extend(
                 ox.Quad(t.subject, t.predicate, t.object)
                 for t in self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
@@ -295,7 +273,7 @@ class RemoteStore:
             self.endpoints.gsp,
             params=params,
             data=_ntriples(triples),
-            headers={"Content-Type": "text/turtle; charset=utf-8"},
+            headers={"Content-Type": CONTENT_TYPES["turtle"]},
         )
 
     def _update_write(self, graph: str | None, triples: list[ox.Triple], *, drop_first: bool) -> None:

@@ -21,22 +21,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS
 from dxkg.kg.namespaces import PREFIXES
-
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-RDF_FORMATS = {
-    "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "jsonld": ox.RdfFormat.JSON_LD,
-}
 
 
 class StoreError(Exception):
@@ -94,7 +80,7 @@ class EmbeddedStore:
         kw = {}
         if graph:
             kw["from_graph"] = ox.NamedNode(graph)
-        elif RDF_FORMATS[fmt] in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.RDF_XML):
+        elif fmt in TRIPLE_FORMATS:
             # triple formats hold one graph: export the union of all graphs
             return self._union_dump(fmt)
         if fmt == "trig":

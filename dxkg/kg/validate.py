@@ -31,7 +31,7 @@ import pyshacl
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from dxkg.kg.namespaces import DX, PREFIXES, REPORT_GRAPH
+from dxkg.kg.namespaces import DX, PREFIXES, REPORT_GRAPH, prefixed
 from dxkg.kg.paths import ONTOLOGY_DIR
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
@@ -294,10 +294,7 @@ def term_text(term) -> str:
     """A term as a person reads it: literal text, or an IRI as a prefixed name."""
     if isinstance(term, Literal):
         return str(term)
-    for prefix, ns in PREFIXES.items():
-        if str(term).startswith(ns):
-            return f"{prefix}:{str(term)[len(ns) :]}"
-    return str(term)
+    return prefixed(str(term)) or str(term)
 
 
 # ---------------------------------------------------------------------- report

@@ -23,7 +23,6 @@ nghị … tại Tờ trình số …" clause, ``cites`` everywhere else.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from dxkg.domain.doctypes import GENERIC_CODES, SYMBOL_TYPE_CODES, TYPE_WORDS
 from dxkg.domain.issuers import (
@@ -37,9 +36,10 @@ from dxkg.domain.issuers import (
 from dxkg.domain.places import PROVINCES_2008, PROVINCES_2025_NEW
 from dxkg.domain.text import fold
 
+from .layout import heading_level, is_table_line
 from .records import DocRelation, LegalRef, Span
 from .text import clean, find_province
-from .values import safe_date
+from .values import DATE, match_date
 
 UP = "A-ZĐÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴČ"
 LOW = "a-zđàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ"
@@ -112,13 +112,9 @@ _SYM = re.compile(
     rf"(?:(?P<s2>[/–-])(?P<p2>{_PART})?)?(?:-(?P<p3>{_PART}))?(?![\w&])"
 )
 
-_DATE = (
-    r"(?:(?P<d>\d{1,2})\s?[/.-]\s?(?P<m>\d{1,2})\s?[/.-]\s?(?P<y>(?:19|20)\d\d)"
-    r"|(?P<d2>\d{1,2})\s+tháng\s+(?P<m2>\d{1,2}),?\s+năm\s+(?P<y2>(?:19|20)\d\d))"
-)
 _DATE_AFTER = re.compile(
     r"^\s*[,(]?\s*(?:ban hành\s+|được [^,;.]{0,40}?thông qua\s+)?"
-    r"[Nn]gày\s+" + _DATE
+    r"[Nn]gày\s+" + DATE
 )
 _ISSUER_LEAD = re.compile(r"^\s*,?\s*(?:của|do)\s+")
 _TYPE_WORD_ALT = "|".join(re.escape(w) for w, _ in TYPE_WORDS)
@@ -132,7 +128,7 @@ _NOT_A_DOC = re.compile(r"(?:[Mm]ẫu|[Bb]iểu|[Pp]hụ lục|[Đđ]iều|[Kk]h
 _LAW_BY_NAME = re.compile(
     rf"(?P<title>(?:Bộ luật|Luật)\s+(?:sửa đổi,? bổ sung[^;:()]{{0,160}}?|[{UP}][^\s,;:()]*"
     rf"(?:\s+(?!ngày\b|Luật\b|số\b)[^\s,;:()]+){{0,12}}?))"
-    rf"\s*,?\s*(?:\(sửa đổi(?:, bổ sung)?\)\s*)?(?:được [^,;]{{0,40}}?thông qua\s+)?[Nn]gày\s+" + _DATE
+    rf"\s*,?\s*(?:\(sửa đổi(?:, bổ sung)?\)\s*)?(?:được [^,;]{{0,40}}?thông qua\s+)?[Nn]gày\s+" + DATE
 )
 _WORD_TYPE = {w.lower(): c for w, c in TYPE_WORDS}
 _PROVINCE_ALT = "|".join(re.escape(p) for p in sorted(PROVINCES_2008 + PROVINCES_2025_NEW, key=len, reverse=True))
@@ -208,14 +204,6 @@ _REL_PASSIVE = [
 _REL_PASSIVE = [
     (r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I)) for r, p in _REL_PASSIVE
 ]
-
-
-def _date(m: re.Match) -> date | None:
-    """The date a ``_DATE`` match holds (numeric or worded form)."""
-    d, mo, y = (
-        (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
-    )
-    return safe_date(int(y), int(mo), int(d))
 
 
 def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
@@ -381,7 +369,7 @@ def _mentions(
         if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
             continue
         title = re.sub(r"\s+", " ", m.group("title")).strip(" ,")
-        d = _date(m)
+        d = match_date(m)
         ref = LegalRef(
             written=m.group(0),
             symbol=None,
@@ -403,7 +391,7 @@ def _mentions(
     return found
 
 
-_DATE_BEFORE = re.compile(r"[Nn]gày\s+" + _DATE + r"\s*,\s*[^,;.]{0,80}?ban hành\s+$")
+_DATE_BEFORE = re.compile(r"[Nn]gày\s+" + DATE + r"\s*,\s*[^,;.]{0,80}?ban hành\s+$")
 
 
 def _complete(ref: LegalRef, head: str, tail: str, province: str | None) -> None:
@@ -412,11 +400,11 @@ def _complete(ref: LegalRef, head: str, tail: str, province: str | None) -> None
     pos = 0
     dm = _DATE_AFTER.match(tail)
     if dm:
-        ref.date = _date(dm)
+        ref.date = match_date(dm)
         pos = dm.end()
     else:
         dm = _DATE_BEFORE.search(head)
-        ref.date = _date(dm) if dm else None
+        ref.date = match_date(dm) if dm else None
     if ref.year is None and ref.date:
         ref.year = ref.date.year
     name, national, end = _issuer_after(tail[pos:])
@@ -466,7 +454,7 @@ def _share_issuers(text: str, found: list) -> None:
         between = text[e1:s2]
         if a.issuer_name or not b.issuer_name:
             continue
-        if re.fullmatch(rf"\s*(?:[Nn]gày\s+{_DATE}\s*)?(?:,|và)\s*", between):
+        if re.fullmatch(rf"\s*(?:[Nn]gày\s+{DATE}\s*)?(?:,|và)\s*", between):
             a.issuer_name, a.national, a.province = b.issuer_name, b.national, b.province
 
 
@@ -511,15 +499,6 @@ def refs_in_text(text: str, span: Span, province: str | None) -> list[LegalRef]:
 
 
 # ---------------------------------------------------------------- document structure
-_ROMAN = r"[IVXL]+"
-_HEADING = [
-    (0, re.compile(r"^(?:Phần|PHẦN|Chương|CHƯƠNG)\b")),
-    (0, re.compile(r"^(?:Phụ lục|PHỤ LỤC)\b")),
-    (1, re.compile(rf"^{_ROMAN}\s*[.)]\s*\S")),
-    (1, re.compile(r"^Điều\s+\d+\b")),
-    (2, re.compile(r"^\d+\s*[.)]\s*\S")),
-    (3, re.compile(r"^\d+\.\d+\.?\s+\S")),
-]
 _BASIS_MARK = re.compile(r"^(?:Căn cứ|Thực hiện|Xét|Trên cơ sở)\b", re.I)
 _PROPOSAL = re.compile(r"^(?:[Tt]heo|[Xx]ét) đề nghị\b")
 _BODY_START = re.compile(
@@ -527,10 +506,6 @@ _BODY_START = re.compile(
     r"ban hành [^.]*?(?:như sau|với (?:những|các) nội dung)\s*:?\s*$"
 )
 _BULLET = re.compile(r"^(?:[-+•*–]\s*|\d+[.)]\s+|[a-zđ]\)\s+)")
-
-
-def _is_table(raw: str) -> bool:
-    return "\t" in raw or raw.lstrip().startswith("|") or bool(re.search(r"<t[dh]\b", raw, re.I))
 
 
 def _heading_level(text: str) -> int | None:
@@ -542,10 +517,7 @@ def _heading_level(text: str) -> int | None:
     body = _BULLET.sub("", t)
     if _SYM.search(t) or re.match(rf"(?:{_TYPE_WORD_ALT}|Căn cứ|Thực hiện)\b", body):
         return None
-    for level, rx in _HEADING:
-        if rx.match(t):
-            return level
-    return None
+    return heading_level(t)
 
 
 def _line_roles(lines: list[str], cleaned: list[str]) -> list[str]:
@@ -559,7 +531,7 @@ def _line_roles(lines: list[str], cleaned: list[str]) -> list[str]:
         t, raw = cleaned[i], lines[i]
         if not t:
             continue
-        if _is_table(raw):
+        if is_table_line(raw):
             roles[i] = "table"
         elif re.match(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b|^Số\s*:", t):
             roles[i] = "header"
@@ -572,7 +544,7 @@ def _line_roles(lines: list[str], cleaned: list[str]) -> list[str]:
     _mark_title(cleaned, roles)
     _mark_basis_sections(lines, cleaned, roles, preamble_end)
     for i in range(preamble_end, len(lines)):
-        if roles[i] == "body" and _is_table(lines[i]):
+        if roles[i] == "body" and is_table_line(lines[i]):
             roles[i] = "table"
         elif roles[i] == "body" and re.match(r"^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\b", cleaned[i]):
             roles[i] = "header"
@@ -603,7 +575,7 @@ def _preamble_end(lines: list[str], cleaned: list[str]) -> int:
     """Index of the first body line: a section heading, the line after the enacting
     formula ("… ban hành Kế hoạch … như sau:"), or a long prose paragraph (news)."""
     for i, t in enumerate(cleaned):
-        if not t or _is_table(lines[i]):
+        if not t or is_table_line(lines[i]):
             continue
         if _heading_level(t) is not None:
             return i
@@ -623,7 +595,7 @@ def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
     level, active, in_list = None, False, False
     for i in range(start, len(lines)):
         t = cleaned[i]
-        if not t or _is_table(lines[i]):
+        if not t or is_table_line(lines[i]):
             continue
         h = _heading_level(t)
         if h is not None:

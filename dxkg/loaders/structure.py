@@ -18,6 +18,7 @@ from dxkg.domain.issuers import LOCAL_BODIES
 from dxkg.domain.places import CITIES, PROVINCES_2008
 from dxkg.domain.text import fold, nfc
 
+from .layout import PART, ROMAN_HEAD, is_table_line, section_heading
 from .records import Appendix, Header, Section, Span
 from .text import clean, find_province, province_named
 from .values import all_vn_dates, parse_vn_date
@@ -48,20 +49,10 @@ _NOTE_SYMBOL = re.compile(r"\bsố\s*(\d*)\s*((?:/\s*\d{4}\s*)?/\s*[^\s,;()]+)",
 _COLUMN_GAP = re.compile(r"\t+|\s{3,}|\s*\|\s*")  # between the two columns of a header line
 _PLACE_DATE = re.compile(r"^([^\W\d_][^,\d]{1,40}?),\s*(ngày|năm)\b", re.I)
 
-_PART = re.compile(r"^(phần\s+thứ\s+\w+|phần\s+[IVX]+|phần\s+\d+)\b\s*[:.\-–]?\s*(.*)$", re.I)
-_ROMAN_HEAD = re.compile(r"^([IVX]+)\.\s+(\S.*)$")
-_ARABIC_HEAD = re.compile(r"^(\d{1,2}\.(?:\d{1,2}\.?)*|\d{1,2}(?:\.\d{1,2})+)\s+(\S.*)$")
-
 
 def plain(line: str) -> str:
     """A line without Markdown heading marks, emphasis or HTML."""
     return clean(re.sub(r"^\s*#+\s*", "", nfc(line)))
-
-
-def is_table_line(line: str) -> bool:
-    """A line of a pipe, tab-separated, one-cell-per-line or HTML table."""
-    s = line.strip()
-    return s.startswith("|") or "\t" in line.strip("\t") or line.startswith("\t") or s.startswith("<t")
 
 
 # ---------------------------------------------------------------- appendices
@@ -158,7 +149,7 @@ def _head(lines: list[str]) -> list[tuple[int, str]]:
     for i, raw in enumerate(lines[:HEAD_LINES]):
         text = plain(raw)
         f = fold(text)
-        if f.startswith(("muc luc", "can cu ", "thuc hien ")) or _PART.match(text) or _ROMAN_HEAD.match(text):
+        if f.startswith(("muc luc", "can cu ", "thuc hien ")) or PART.match(text) or ROMAN_HEAD.match(text):
             break
         if len(text) > 300:
             break
@@ -407,7 +398,7 @@ def find_sections(lines: list[str], file: str, end: int) -> list[Section]:
         if is_table_line(raw):
             continue
         text = plain(raw)
-        heading = _heading(text)
+        heading = section_heading(text)
         if heading is None:
             continue
         number, title, level = heading
@@ -425,41 +416,10 @@ def find_sections(lines: list[str], file: str, end: int) -> list[Section]:
     return out
 
 
-def _heading(text: str) -> tuple[str, str, int] | None:
-    m = _PART.match(text)
-    if m:
-        return _part_label(m.group(1)), m.group(2).strip(), 1
-    m = _ROMAN_HEAD.match(text)
-    if m and _reads_like_heading(m.group(2)):
-        return m.group(1), m.group(2).strip(), 2
-    m = _ARABIC_HEAD.match(text)
-    if m and _reads_like_heading(m.group(2)):
-        number = m.group(1).rstrip(".")
-        return number, m.group(2).strip(), 2 + number.count(".") + 1
-    return None
-
-
-def _part_label(label: str) -> str:
-    """ "PHẦN THỨ NHẤT" → "Phần thứ nhất", "PHẦN I" → "Phần I"."""
-    first, *rest = label.split()
-    return " ".join([first.capitalize()] + [w if re.fullmatch(r"[IVX]+", w) else w.lower() for w in rest])
-
-
-def _reads_like_heading(title: str) -> bool:
-    t = title.strip()
-    return (
-        bool(t)
-        and len(t) <= 200
-        and (t[0].isupper() or t[0].isdigit())
-        and not t.endswith((";", ",", "."))
-        and not re.search(r"\.\s+[A-ZĐ]", t)
-    )
-
-
 def _next_title(lines: list[str], i: int, end: int) -> tuple[str, int]:
     """ "Phần I" printed alone: its title is the next non-empty line."""
     for j in range(i + 1, min(i + 4, end)):
         text = plain(lines[j])
         if text:
-            return (text, j) if len(text) <= 200 and _heading(text) is None else ("", i)
+            return (text, j) if len(text) <= 200 and section_heading(text) is None else ("", i)
     return "", i

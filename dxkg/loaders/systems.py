@@ -23,6 +23,7 @@ from dataclasses import replace
 from dxkg.domain.systems import CATALOGUE
 from dxkg.domain.text import fold_same_length
 
+from .layout import is_table_line
 from .records import Span, SystemLink, SystemMention, SystemRef
 from .text import clean, find_province
 
@@ -113,7 +114,7 @@ def _units(lines: list[str]) -> list[tuple[int, int, str]]:
     units, i = [], 0
     while i < len(lines):
         raw = lines[i]
-        if "\t" in raw or raw.lstrip().startswith("|"):
+        if is_table_line(raw):
             units.extend((i + 1, i + 1, clean(c)) for c in re.split(r"\t|\|", raw) if clean(c))
             i += 1
             continue

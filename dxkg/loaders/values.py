@@ -99,8 +99,13 @@ def first_number(text: str) -> Decimal | None:
 
 # ---------------------------------------------------------------- dates
 
-_DMY = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
-_WORDY = re.compile(r"ngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+(\d{4})")
+# A date as the documents write it: "03/6/2020", "03.6.2020", "03 tháng 6 năm 2020" (also
+# folded: "thang", "nam"). Named groups: d/m/y (numeric) or d2/m2/y2 (words); see match_date.
+DATE = (
+    r"(?:(?P<d>\d{1,2})\s*[/.-]\s*(?P<m>\d{1,2})\s*[/.-]\s*(?P<y>(?:19|20)\d\d)"
+    r"|(?P<d2>\d{1,2})\s+th[áa]ng\s+(?P<m2>\d{1,2}),?\s+n[ăa]m\s+(?P<y2>(?:19|20)\d\d))(?!\d)"
+)
+_ANY_DATE = re.compile(rf"(?<!\w){DATE}")
 
 
 def safe_date(y: int, m: int, d: int) -> date | None:
@@ -109,6 +114,14 @@ def safe_date(y: int, m: int, d: int) -> date | None:
         return date(y, m, d)
     except ValueError:
         return None
+
+
+def match_date(m: re.Match) -> date | None:
+    """The date a match of ``DATE`` holds (numeric or worded form), or None if it does not exist."""
+    d, mo, y = (
+        (m.group("d"), m.group("m"), m.group("y")) if m.group("d") else (m.group("d2"), m.group("m2"), m.group("y2"))
+    )
+    return safe_date(int(y), int(mo), int(d))
 
 
 def parse_vn_date(text: str) -> date | None:
@@ -121,13 +134,7 @@ def parse_vn_date(text: str) -> date | None:
 def all_vn_dates(text: str) -> list[date]:
     """Every valid date in the text (numeric or worded), in order of appearance."""
     f = fold(clean(text))
-    hits = []
-    for rx in (_DMY, _WORDY):
-        for m in rx.finditer(f):
-            d = safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-            if d:
-                hits.append((m.start(), d))
-    return [d for _, d in sorted(hits)]
+    return [d for d in map(match_date, _ANY_DATE.finditer(f)) if d]
 
 
 # ---------------------------------------------------------------- deadlines

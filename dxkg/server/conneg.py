@@ -1,8 +1,7 @@
 """Content negotiation: which serialization a client gets, by its Accept header.
 
 The first entry of each table is the default (used for ``*/*`` and a missing header).
-Format keys are those of ``kg.store.RESULT_FORMATS`` / ``RDF_FORMATS``, so they can be
-sent to worker processes as plain strings.
+The tables are in ``dxkg.kg.formats``; format keys travel to worker processes as plain strings.
 """
 
 from __future__ import annotations
@@ -10,36 +9,11 @@ from __future__ import annotations
 from flask import request
 from werkzeug.datastructures import MIMEAccept
 
-RESULT_TYPES = {  # SELECT / ASK
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-}
-RDF_TYPES = {  # CONSTRUCT / DESCRIBE, graphs, resource descriptions
-    "text/turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "application/rdf+xml": "rdfxml",
-    "application/ld+json": "jsonld",
-    "application/n-quads": "nquads",
-    "application/trig": "trig",
-    "text/plain": "ntriples",
-}
-CONTENT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
-    "nquads": "application/n-quads",
-    "trig": "application/trig",
-}
+from dxkg.kg import formats
+
+RESULT_TYPES = formats.RESULT_ACCEPT  # SELECT / ASK
+RDF_TYPES = formats.RDF_ACCEPT  # CONSTRUCT / DESCRIBE, graphs, resource descriptions
+CONTENT_TYPES = formats.CONTENT_TYPES
 
 
 def best(table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:

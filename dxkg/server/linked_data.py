@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template
 
-from dxkg.kg.namespaces import DX, ID, PREFIXES
+from dxkg.kg.namespaces import DX, ID, prefixed
 from dxkg.server import conneg, sparql_text
 from dxkg.server.errors import ServiceError
 
@@ -161,7 +161,4 @@ def _term(t: dict, label: dict | None = None) -> dict:
 
 
 def _compact(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    return prefixed(iri) or iri

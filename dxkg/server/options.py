@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+HOST = "127.0.0.1"  # loopback unless told otherwise
+PORT = 5000
+
 
 @dataclass(frozen=True)
 class Options:

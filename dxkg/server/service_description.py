@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from dxkg.kg.store import RDF_FORMATS
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, W3C_NAMES
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-FORMATS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "RDF_XML",
-    "JSON-LD",
-    "N-Quads",
-    "TriG",
-)
 
 
 def describe(endpoint: str, *, updates: bool, federated: bool, fmt: str) -> bytes:
-    """The description as ``fmt`` (a ``kg.store.RDF_FORMATS`` key)."""
+    """The description as ``fmt`` (a ``dxkg.kg.formats.RDF_FORMATS`` key)."""
     svc = ox.BlankNode()
     dataset = ox.BlankNode()
     default_graph = ox.BlankNode()
@@ -46,5 +33,8 @@ def describe(endpoint: str, *, updates: bool, federated: bool, fmt: str) -> byte
         triples.append(ox.Triple(svc, sd("feature"), sd("BasicFederatedQuery")))
     if updates:
         triples.append(ox.Triple(svc, sd("supportedLanguage"), sd("SPARQL11Update")))
-    triples += [ox.Triple(svc, sd("resultFormat"), ox.NamedNode(FORMATS + f)) for f in RESULT_FORMATS]
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes={"sd": SD, "formats": FORMATS})
+    triples += [
+        ox.Triple(svc, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + W3C_NAMES[k]))
+        for k in [*RESULT_FORMATS, *RDF_FORMATS]
+    ]
+    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes={"sd": SD, "formats": W3C_FORMATS})

@@ -19,7 +19,7 @@ import gc
 
 import pyoxigraph as ox
 
-from dxkg.kg.store import RDF_FORMATS, RESULT_FORMATS
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS
 from dxkg.server import lifeline
 
 

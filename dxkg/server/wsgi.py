@@ -10,6 +10,7 @@ import waitress
 from flask import Flask
 
 from dxkg.server.app import create_app
+from dxkg.server.options import HOST, PORT
 
 
 def make_server(store_dir: str, host: str, port: int, **options):
@@ -30,12 +31,12 @@ def make_server(store_dir: str, host: str, port: int, **options):
     return app, server
 
 
-def serve(store_dir: str, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
+def serve(store_dir: str, host: str = HOST, port: int = PORT, **options) -> None:
     """Serve ``store_dir`` on ``host:port`` until interrupted; SIGHUP reloads the store.
 
     ``options``: update_token, query_timeout, max_rows, max_body, max_query_len,
     allow_service, cors_origins, threads, workers, reload_interval (see
-    ``server.options.Options``).
+    ``dxkg.server.options.Options``).
     """
     app, server = make_server(store_dir, host, port, **options)
     svc = app.extensions["dxkg"]

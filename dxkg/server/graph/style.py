@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zlib
 
-from dxkg.kg.namespaces import DX, PREFIXES
+from dxkg.kg.namespaces import DX, PREFIXES, prefixed
 
 SKOS = PREFIXES["skos"]
 
@@ -124,10 +124,7 @@ CATEGORY_COLOURS = {  # notations of the system-category scheme (ontology/codeli
 
 def short_name(iri: str) -> str:
     """``prefix:local`` for IRIs of a known vocabulary, else the IRI's last segment."""
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri.rsplit("/", 1)[-1]
+    return prefixed(iri) or iri.rsplit("/", 1)[-1]
 
 
 def colour(key: str) -> str:
