@@ -17,8 +17,16 @@ from dxkg.kg.formats import RESULT_FORMATS
 from dxkg.kg.pipeline import EXIT_VIOLATIONS
 from dxkg.kg.store import StoreError
 from dxkg.server.options import HOST, PORT, Options
+from dxkg.server.sandbox import SandboxUnavailable
 
 DEFAULTS = Options()
+
+NO_SANDBOX = (
+    "the service did not start: query and update evaluation cannot be cut off from the network on this "
+    "machine ({reason}). Run it as root, or where unprivileged user namespaces are allowed "
+    "(user.max_user_namespaces > 0; on Ubuntu kernel.apparmor_restrict_unprivileged_userns=0), "
+    "or pass --no-sandbox to serve without it (SERVICE and LOAD are then refused by the text check only)."
+)
 
 
 def open_store(args, *, read_only: bool = True):
@@ -130,6 +138,7 @@ def cmd_serve(args) -> int:
         threads=args.threads,
         workers=args.workers,
         allow_service=args.allow_service,
+        sandbox=not args.no_sandbox,
         reload_interval=args.reload_interval,
         cors_origins=[o for o in (args.cors or "").split(",") if o],
     )
@@ -189,7 +198,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--max-rows", type=int, help=f"rows returned before truncating (default {DEFAULTS.max_rows})")
     s.add_argument("--threads", type=int, help=f"HTTP threads (default {DEFAULTS.threads})")
     s.add_argument("--workers", type=int, help="query worker processes (default: 2 to 4, by CPU count)")
-    s.add_argument("--allow-service", action="store_true", help="allow SERVICE and LOAD (off by default)")
+    s.add_argument(
+        "--allow-service",
+        action="store_true",
+        help="allow SERVICE and LOAD: query and update evaluation may then open network connections (off by default)",
+    )
+    s.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run query and update evaluation without the network sandbox, where the machine cannot provide it "
+        "(SERVICE and LOAD are then refused by the text check only)",
+    )
     s.add_argument("--cors", help="comma-separated origins allowed to query (never to write)")
     s.add_argument(
         "--reload-interval",
@@ -207,6 +226,9 @@ def main(argv=None) -> int:
         return args.fn(args)
     except (StoreError, queries.QueryError) as e:
         print(f"dxkg: {e}", file=sys.stderr)
+        return 1
+    except SandboxUnavailable as e:
+        print(f"dxkg: {NO_SANDBOX.format(reason=e)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import json
+import time
 import logging
 from dataclasses import dataclass
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from dxkg.server import console, gsp, linked_data, observability, protocol, reload, security
+from dxkg.server import console, gsp, linked_data, observability, protocol, reload, sandbox, security
 from dxkg.server.backend import Backend, QueryTimeout
 from dxkg.server.errors import ServiceError
 from dxkg.server.options import Options
@@ -36,7 +38,11 @@ def create_app(store_dir, **options) -> Flask:
     opts = Options.from_kwargs(**options)
     metrics = observability.Metrics()
     backend = Backend(
-        store_dir, workers=opts.workers, timeout=opts.query_timeout, on_restart=lambda: metrics.count("worker_restarts")
+        store_dir,
+        workers=opts.workers,
+        timeout=opts.query_timeout,
+        network=sandbox.policy(allow_service=opts.allow_service, sandbox=opts.sandbox),
+        on_restart=lambda: metrics.count("worker_restarts"),
     )
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = opts.max_body
@@ -65,6 +71,9 @@ def _error_handlers(app: Flask, metrics: observability.Metrics, opts: Options) -
     def _service(e: ServiceError):
         if isinstance(e, QueryTimeout):
             metrics.count("query_timeouts")
+        if e.detail:  # what the engine said stays here: it may hold a remote body or a path
+            event = {"ts": round(time.time(), 3), "event": "request_failed", "status": e.status, "detail": e.detail}
+            log.warning(json.dumps(event, ensure_ascii=False))
         return text(e.status, e.message, e.headers)
 
     @app.errorhandler(RequestEntityTooLarge)

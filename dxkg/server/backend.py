@@ -12,11 +12,16 @@ A store rebuilt on disk (``dxkg build`` renames a new folder over the store path
 in the same way by ``reload``: the writer snapshots it read-only and only a complete snapshot
 is published. The folder being served is held open, so "another folder is at the path" can
 be checked with two ``stat`` calls (``store_replaced``).
+
+Every worker and the writer start by cutting themselves off from the network
+(``sandbox.enter``) and report whether the cut holds; a process that does not hold it is never
+used, and the service does not start when its first workers cannot hold it.
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import multiprocessing
 import os
 import queue
@@ -27,9 +32,10 @@ import time
 from pathlib import Path
 
 from dxkg.kg.store import StoreError
-from dxkg.server import worker
+from dxkg.server import sandbox, worker
 from dxkg.server.errors import ServiceError
 
+log = logging.getLogger("dxkg.server")
 _CTX = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded server
 LIMIT_GRACE = 2.0  # a worker ends itself this long after the limit, should nobody kill it
 
@@ -117,13 +123,25 @@ def _spawner() -> _Spawner:
 
 
 class _Process:
-    """One worker process and the pipe to it; it dies with this process (``lifeline``)."""
+    """One worker process and the pipe to it; it dies with this process (``lifeline``).
+    Raises ``SandboxUnavailable`` (and is gone) when the process could not apply the network
+    ``policy``."""
 
-    def __init__(self):
+    def __init__(self, policy: str):
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=worker.main, args=(child, os.getpid()), daemon=True, name="dxkg-worker")
+        self.proc = _CTX.Process(target=worker.main, args=(child, os.getpid(), policy), daemon=True, name="dxkg-worker")
         _spawner().start(self.proc)
         child.close()
+        try:
+            if not self.conn.poll(60):
+                raise sandbox.SandboxUnavailable("the process did not report its network sandbox within 60 s")
+            self.sandbox = self.conn.recv()
+            sandbox.check(self.sandbox, policy)
+        except (EOFError, OSError, sandbox.SandboxUnavailable) as e:
+            self.kill()
+            if isinstance(e, sandbox.SandboxUnavailable):
+                raise
+            raise sandbox.SandboxUnavailable("the process stopped before reporting its network sandbox") from None
 
     def call(self, task: dict, timeout: float | None) -> dict:
         """Send a task, wait for its reply; raises ``TimeoutError`` or ``EOFError``."""
@@ -139,9 +157,14 @@ class _Process:
 
 
 class Backend:
-    def __init__(self, store_dir: str | Path, *, workers: int, timeout: float, on_restart=None):
+    def __init__(
+        self, store_dir: str | Path, *, workers: int, timeout: float, network: str = sandbox.DENY, on_restart=None
+    ):
         self.store_dir = Path(store_dir)
         self.timeout = timeout
+        self.network = network  # sandbox policy of every evaluating process
+        self.sandbox: dict = {}  # what the first worker reported
+        self._sandbox_errors: list[sandbox.SandboxUnavailable] = []
         self.on_restart = on_restart or (lambda: None)
         self._tmp = Path(tempfile.mkdtemp(prefix="dxkg-snapshot-"))
         self._lock = threading.Lock()  # guards generation/snapshot/folder
@@ -158,6 +181,9 @@ class Backend:
             t.start()
         for t in starters:
             t.join()
+        if self._sandbox_errors:
+            self.close()
+            raise self._sandbox_errors[0]
         atexit.register(self.close)
 
     def _initial_snapshot(self) -> StoreFolder:
@@ -190,7 +216,13 @@ class Backend:
         """Start a worker and make it available once it has loaded the snapshot."""
         if self._closed:
             return
-        p = _Process()
+        try:
+            p = _Process(self.network)
+        except sandbox.SandboxUnavailable as e:
+            log.error("query worker not started: network sandbox unavailable: %s", e)
+            self._sandbox_errors.append(e)
+            return
+        self.sandbox = self.sandbox or p.sandbox
         self._all.add(p)
         try:
             p.call(self._task("load"), None)
@@ -290,7 +322,7 @@ class Backend:
                 "the process reading the store stopped unexpectedly", "the writer process died"
             ) from None
         if "error" in reply:
-            raise ReloadFailed("the folder at the store path is not a readable store", reply["message"])
+            raise ReloadFailed("the folder at the store path is not a readable store", reply.get("detail", ""))
 
     def store_replaced(self) -> bool:
         """Whether another folder (or none) is now at the store path: two ``stat`` calls."""
@@ -304,7 +336,11 @@ class Backend:
         """Run a task in the writer process, started on first use; a writer that runs past
         the time limit or dies is dropped (and the error raised) so the next call starts one."""
         if self._writer is None:
-            self._writer = _Process()
+            try:
+                self._writer = _Process(self.network)
+            except sandbox.SandboxUnavailable as e:
+                log.error("writer not started: network sandbox unavailable: %s", e)
+                raise EOFError from None
         try:
             return self._writer.call(task, self.timeout)
         except TimeoutError:
@@ -340,5 +376,5 @@ class Backend:
 
 def _checked(reply: dict) -> dict:
     if "error" in reply:
-        raise ServiceError(reply["error"], reply["message"])
+        raise ServiceError(reply["error"], reply["message"], detail=reply.get("detail", ""))
     return reply

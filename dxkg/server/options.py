@@ -15,7 +15,9 @@ class Options:
     """Limits and switches of one running service.
 
     The defaults are "safe by default": read-only (no ``update_token``), no federated
-    ``SERVICE``/``LOAD`` (they would make the server fetch arbitrary URLs), no CORS.
+    ``SERVICE``/``LOAD`` (they would make the server fetch arbitrary URLs), query and update
+    evaluation cut off from the network (``sandbox``; off only if asked, or with
+    ``allow_service``), no CORS.
     """
 
     update_token: str | None = None
@@ -25,6 +27,7 @@ class Options:
     max_query_len: int = 64 * 1024  # characters in a query or update string
     max_depth: int = 100  # brackets nested in a query or update ({, (, [); pyoxigraph recurses on them
     allow_service: bool = False
+    sandbox: bool = True  # False: evaluate without the network sandbox (see server.sandbox)
     cors_origins: tuple[str, ...] = ()
     threads: int = 8  # waitress threads answering HTTP
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))

@@ -9,8 +9,12 @@ on-disk store read-write only for the duration of one write, then writes a new s
 also snapshots a store rebuilt on disk (read-only), so that a store that crashes or hangs
 pyoxigraph cannot take the HTTP server down with it.
 
+Every such process first cuts itself off from the network (``sandbox.enter``), so a
+``SERVICE`` or ``LOAD`` that got past the text check cannot fetch anything.
+
 Tasks and replies are plain dicts of str/bytes/lists (picklable); errors are replies
-``{"error": status, "message": text}`` whose text is safe to show to a client.
+``{"error": status, "message": text, "detail": text}``: the message is safe to show to a
+client (never a remote body, a local path or a stack); the detail is for the server log.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import gc
 import pyoxigraph as ox
 
 from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS
-from dxkg.server import lifeline
+from dxkg.server import lifeline, sandbox
 
 
 class _Enough(Exception):
@@ -63,8 +67,27 @@ class _RowCap:
         pass
 
 
-def _error(status: int, message) -> dict:
-    return {"error": status, "message": str(message).strip() or "error"}
+def _error(status: int, message, detail: str = "") -> dict:
+    return {"error": status, "message": str(message).strip() or "error", "detail": detail}
+
+
+REMOTE_DISABLED = "SERVICE/LOAD: remote access is disabled on this server"
+
+
+def _failed(what: str, e: Exception) -> dict:
+    """The reply for an error raised while evaluating: generic for the client, whole for the log.
+
+    pyoxigraph's messages can hold what a remote server answered (``… returned by http://…
+    with payload: …``) or local paths, so they never reach the client.
+    """
+    detail = f"{what}: {type(e).__name__}: {e}"
+    if sandbox.denied(e):
+        return _error(403, REMOTE_DISABLED, detail)
+    if isinstance(e, OSError):
+        return _error(
+            502, f"{what} failed: a remote source could not be read; the details are in the server log", detail
+        )
+    return _error(400, f"{what} failed; the details are in the server log", detail)
 
 
 def _graph(iri: str | None):
@@ -95,7 +118,7 @@ def run_query(store: ox.Store, task: dict) -> dict:
             return {"kind": "boolean", "format": fmt, "body": results.serialize(format=RESULT_FORMATS[fmt])}
         return _solutions(results, fmt, task["max_rows"])
     except (OSError, ValueError, RuntimeError) as e:
-        return _error(400, f"query evaluation failed: {e}")
+        return _failed("query evaluation", e)
 
 
 def _solutions(results: ox.QuerySolutions, fmt: str, max_rows: int) -> dict:
@@ -139,7 +162,7 @@ def run_snapshot(task: dict) -> dict:
     try:
         dump_store(task["store_dir"], task["snapshot"])
     except (OSError, RuntimeError, ValueError) as e:  # missing, corrupt, not a store
-        return _error(503, f"{type(e).__name__}: {e}")
+        return _error(503, "the folder is not a readable store", f"{type(e).__name__}: {e}")
     return {}
 
 
@@ -149,7 +172,9 @@ def run_write(task: dict) -> dict:
         store = ox.Store(task["store_dir"])
     except OSError as e:
         return _error(
-            503, f"the store cannot be opened for writing ({type(e).__name__}); is another process writing it?"
+            503,
+            f"the store cannot be opened for writing ({type(e).__name__}); is another process writing it?",
+            f"{type(e).__name__}: {e}",
         )
     try:
         reply = _WRITES[task["op"]](store, task)
@@ -168,7 +193,7 @@ def _update(store: ox.Store, task: dict) -> dict:
     except SyntaxError as e:
         return _error(400, f"SPARQL Update syntax error: {e}")
     except (OSError, ValueError, RuntimeError) as e:
-        return _error(400, f"update failed: {e}")
+        return _failed("update", e)
     return {}
 
 
@@ -231,8 +256,10 @@ _READS = {"query": run_query, "dump": run_dump, "stats": run_stats}
 _WRITER_TASKS = {"snapshot": run_snapshot, **dict.fromkeys(_WRITES, run_write)}
 
 
-def main(conn, parent_pid: int) -> None:
-    """Serve tasks from ``conn`` until the pipe closes or the server ends."""
+def main(conn, parent_pid: int, network: str) -> None:
+    """Serve tasks from ``conn`` until the pipe closes or the server ends; ``network`` is a
+    ``sandbox`` policy. The sandbox comes first: it needs a process with one thread."""
+    sandbox.enter(network, conn.send)  # before any task: no network unless allowed
     lifeline.bind_to_parent(parent_pid)
     store, generation = None, None
     while True:

@@ -35,18 +35,19 @@ def serve(store_dir: str, host: str = HOST, port: int = PORT, **options) -> None
     """Serve ``store_dir`` on ``host:port`` until interrupted; SIGHUP reloads the store.
 
     ``options``: update_token, query_timeout, max_rows, max_body, max_query_len,
-    allow_service, cors_origins, threads, workers, reload_interval (see
+    allow_service, sandbox, cors_origins, threads, workers, reload_interval (see
     ``dxkg.server.options.Options``).
     """
     app, server = make_server(store_dir, host, port, **options)
     svc = app.extensions["dxkg"]
     logging.getLogger("dxkg.server").warning(
-        "dxkg serving %s on http://%s:%s/ (%d query workers, updates %s)",
+        "dxkg serving %s on http://%s:%s/ (%d query workers, updates %s, evaluation %s)",
         store_dir,
         host,
         server.effective_port,
         svc.options.workers,
         "enabled" if svc.options.update_token else "disabled",
+        network_status(svc.backend.sandbox),
     )
     restore = _on_sighup(svc.reloader.request)
     try:
@@ -54,6 +55,15 @@ def serve(store_dir: str, host: str = HOST, port: int = PORT, **options) -> None
     finally:
         restore()
         shutdown(app, server)
+
+
+def network_status(report: dict) -> str:
+    """How the service's evaluating processes stand with the network, in a few words."""
+    if report.get("held"):
+        return f"cut off from the network ({report['mechanism']}, checked)"
+    if report.get("policy") == "allow":
+        return "WITH network access (--allow-service)"
+    return "WITHOUT the network sandbox (--no-sandbox)"
 
 
 def _on_sighup(handler):
