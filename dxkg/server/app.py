@@ -9,8 +9,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import json
-import time
 import logging
+import time
 from dataclasses import dataclass
 
 from flask import Flask, Response
