@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import itertools
+import logging
 import os
 import random
 import shutil
@@ -289,7 +290,8 @@ def test_with_allow_service_the_spellings_reach_the_listener(live_server_factory
     assert any(MARKER in r.text for r in replies)  # SERVICE results come back when allowed
 
 
-def test_remote_error_bodies_are_never_relayed(live_server_factory, listener):
+def test_remote_error_bodies_are_never_relayed(live_server_factory, listener, caplog):
+    caplog.set_level(logging.WARNING, "dxkg.server")
     server = live_server_factory(update_token=TOKEN, allow_service=True)
     r = requests.get(
         server.url + "/sparql",
@@ -307,6 +309,8 @@ def test_remote_error_bodies_are_never_relayed(live_server_factory, listener):
         assert reply.status_code == 502
         assert MARKER not in reply.text and "payload" not in reply.text and "500" not in reply.text
         assert "details are in the server log" in reply.text
+    logged = [r.getMessage() for r in caplog.records if "request_failed" in r.getMessage()]
+    assert len(logged) == 2 and all(MARKER in line for line in logged)  # the detail is kept, server-side
 
 
 # --- where the machine cannot give the sandbox, serve refuses unless told --------------

@@ -127,7 +127,7 @@ class _Process:
     Raises ``SandboxUnavailable`` (and is gone) when the process could not apply the network
     ``policy``."""
 
-    def __init__(self, policy: str):
+    def __init__(self, policy: str = sandbox.DENY):
         self.conn, child = _CTX.Pipe()
         self.proc = _CTX.Process(target=worker.main, args=(child, os.getpid(), policy), daemon=True, name="dxkg-worker")
         _spawner().start(self.proc)
