@@ -91,11 +91,11 @@ def print_table(res: dict, width: int = 60) -> None:
     cols = res["head"]["vars"]
     rows = [[_short(b.get(c, {}).get("value", ""), width) for c in cols] for b in res["results"]["bindings"]]
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(cols)]
-    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths))
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True))
     print(line)
     print("  ".join("-" * w for w in widths))
     for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r, widths)))
+        print("  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)))
     print(f"({len(rows)} rows)")
 
 
