@@ -250,3 +250,34 @@ def test_a_decision_and_the_plan_it_issues_are_two_documents(store, file):
         if tail(r["relation"]) == "based_on"
     }
     assert basis == set(want["basis"])
+
+
+def test_system_link_goals_on_plans_written_for_this_test(store):
+    got = figures(store)
+    assert all(got[k] >= v for k, v in GOALS.items() if k.startswith("links")), (got, misses(store))
+
+
+RECOGNISED = """
+PREFIX dx: <https://w3id.org/dxkg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?label ?category ?scope WHERE {
+  ?s a dx:RecognisedSystem ; skos:prefLabel ?label ; dx:systemCategory ?category ; dx:scope/skos:prefLabel ?scope .
+}"""
+
+
+def test_systems_outside_the_catalogue_are_marked_recognised_with_a_guessed_category(store):
+    got = {
+        (b["label"]["value"], tail(b["category"]["value"]), b["scope"]["value"])
+        for b in store.select(RECOGNISED)["results"]["bindings"]
+    }
+    assert {
+        ("Phần mềm quản lý giáo dục (Lạng Sơn)", "syscat-application", "Lạng Sơn"),
+        ("Cơ sở dữ liệu đất đai (Lạng Sơn)", "syscat-database", "Lạng Sơn"),
+        ("Hệ thống chứng thực chữ ký số chuyên dùng Chính phủ", "syscat-identity", "Việt Nam"),
+        ("Phần mềm một cửa điện tử cấp xã (Quảng Trị)", "syscat-admin-procedure", "Quảng Trị"),
+        ("Hệ thống camera giám sát an ninh, trật tự (Ninh Bình)", "syscat-monitoring", "Ninh Bình"),
+    } <= got
+    # generic phrases are not systems
+    assert not {g for g in got if g[0].split(" (")[0] in ("Hệ thống thông tin", "Hệ thống chuyên ngành")}
+    # the catalogue's platforms stay catalogued
+    assert not {g for g in got if "LGSP" in g[0] or "quốc gia về dân cư" in g[0]}

@@ -138,3 +138,53 @@ def test_seed_must_links():
         assert any(
             (_matches(l.a, X) and _matches(l.b, Y)) or (_matches(l.a, Y) and _matches(l.b, X)) for l in found[src]
         ), (x, y, src)
+
+
+def links_of(text: str, province: str = "Lạng Sơn") -> set:
+    _, links = find_systems(text.split("\n"), "t.txt", province)
+    return {(k.a.name, k.a.province, k.relation, k.b.name, k.b.province, k.directed) for k in links}
+
+
+@pytest.mark.parametrize(
+    "verb,relation,reverse",
+    [
+        ("sử dụng dữ liệu của", "uses_data_from", False),
+        ("nhận dữ liệu từ", "uses_data_from", False),
+        ("cung cấp dữ liệu cho", "uses_data_from", True),  # the object uses the subject's data
+        ("đồng bộ với", "syncs", False),
+        ("tích hợp với", "integrates", False),
+        ("kết nối liên thông với", "connects", False),
+    ],
+)
+def test_link_verbs_and_their_direction(verb, relation, reverse):
+    got = links_of(f"Phần mềm quản lý giáo dục của tỉnh {verb} Cơ sở dữ liệu quốc gia về dân cư.")
+    a, b = ("Phần mềm quản lý giáo dục", "Lạng Sơn"), ("Cơ sở dữ liệu quốc gia về dân cư", None)
+    a, b = (b, a) if reverse else (a, b)
+    assert got == {(*a, relation, *b, relation == "uses_data_from")}
+
+
+def test_same_kind_systems_of_two_provinces_are_linked():
+    got = links_of("LGSP tỉnh Hà Nam (cũ) kết nối với LGSP tỉnh Ninh Bình.", "Ninh Bình")
+    assert {(a, b) for _, a, _, _, b, _ in got} == {("Hà Nam", "Ninh Bình")}
+
+
+def test_coordinated_subjects_and_objects_and_a_wrapped_object():
+    got = links_of(
+        "Phần mềm một cửa điện tử cấp xã và Hệ thống quản lý hộ tịch được kết nối với\nCSDL quốc gia về dân cư."
+    )
+    assert {(a, b) for a, _, _, b, _, _ in got} == {
+        ("Phần mềm một cửa điện tử cấp xã", "Cơ sở dữ liệu quốc gia về dân cư"),
+        ("Hệ thống quản lý hộ tịch", "Cơ sở dữ liệu quốc gia về dân cư"),
+    }
+    got = links_of(
+        "Kho dữ liệu dùng chung cung cấp dữ liệu cho Cổng thông tin điện tử tỉnh và Phần mềm quản lý tài sản công."
+    )
+    assert {(a, b) for a, _, _, b, _, _ in got} == {
+        ("Cổng thông tin điện tử tỉnh", "Kho dữ liệu dùng chung"),
+        ("Phần mềm quản lý tài sản công", "Kho dữ liệu dùng chung"),
+    }
+
+
+def test_generic_phrases_are_not_systems():
+    assert keys("Bảo đảm an toàn cho các hệ thống thông tin của tỉnh; Hệ thống thông tin được nâng cấp.") == []
+    assert keys("Ứng dụng trí tuệ nhân tạo trong giải quyết thủ tục hành chính") == []

@@ -9,6 +9,8 @@ checks both agree).
 
 from __future__ import annotations
 
+import re
+
 # notations of the system-category scheme
 SYSTEM_CATEGORIES = {
     "shared-platform",
@@ -217,3 +219,46 @@ CATALOGUE = [
         r"(?:he thong )?ung dung \(app\) cong dan so|\bapp cong dan so|ung dung cong dan so",
     ),
 ]
+
+
+# ---------------------------------------------------------------- systems outside the catalogue
+# Head words of a system's name (folded), and the category a name with that head falls in
+# unless a keyword says otherwise. A head's qualifier ("Trung tâm dữ liệu", "Cổng thông
+# tin") is required where the bare head also names agencies or common nouns.
+SYSTEM_HEADS = {
+    "he thong": "application",
+    "nen tang": "shared-platform",
+    "co so du lieu": "database",
+    "csdl": "database",
+    "kho du lieu": "data-warehouse",
+    "cong thong tin": "portal",
+    "cong dich vu": "portal",
+    "cong du lieu": "portal",
+    "phan mem": "application",
+    "ung dung": "application",
+    "trung tam du lieu": "data-centre",
+    "trung tam giam sat": "operations-centre",
+    "trung tam dieu hanh": "operations-centre",
+}
+# (folded keyword pattern, category): the first that matches a recognised name decides
+CATEGORY_KEYWORDS = [
+    (r"\bmot cua\b|thu tuc hanh chinh|dich vu cong", "admin-procedure"),
+    (r"dinh danh|xac thuc|chu ky so|chung thuc", "identity"),
+    (r"an toan thong tin|an ninh mang", "security"),
+    (r"camera|giam sat", "monitoring"),
+    (r"quan ly van ban|dieu hanh tac nghiep", "document-management"),
+    (r"thu dien tu", "email"),
+    (r"bao cao", "reporting"),
+    (r"hoi nghi truyen hinh", "video-conference"),
+    (r"cong dan|nguoi dan", "citizen-app"),
+]
+
+
+def guess_category(folded_name: str, national: bool) -> str:
+    """The category of a system named outside the catalogue, from its head and keywords."""
+    for pattern, category in CATEGORY_KEYWORDS:
+        if re.search(pattern, folded_name):
+            return category
+    head = max((h for h in SYSTEM_HEADS if folded_name.startswith(h)), key=len, default=None)
+    category = SYSTEM_HEADS.get(head or "", "application")
+    return "national-database" if category == "database" and national else category

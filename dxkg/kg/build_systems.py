@@ -49,6 +49,8 @@ class SystemsMixin:
         prov_ = None if s.national else (s.province or province)
         iri = iris.system(s.key, s.national, prov_)
         w.typed(iri, DX + "InformationSystem")
+        if not s.catalogued:
+            w.typed(iri, DX + "RecognisedSystem")
         label = s.name if s.national or not prov_ or fold(prov_) in fold(s.name) else f"{s.name} ({prov_})"
         w.add(iri, SKOS + "prefLabel", vi(label))
         w.label(iri, label)

@@ -98,6 +98,7 @@ class SystemRef:
     national: bool
     province: str | None = None
     aliases: tuple = ()
+    catalogued: bool = True  # False: a name recognised in the text, not one of the catalogue's systems
 
 
 @dataclass

@@ -4,10 +4,17 @@ Systems are recognised from a catalogue of the kinds the e-government architectu
 names (platforms, national databases, portals, operations and security centres…),
 matched accent-insensitively, because the same system is written many ways ("LGSP",
 "Nền tảng tích hợp, chia sẻ dữ liệu tỉnh Quảng Nam", "nền tảng tích hợp và chia sẻ dữ
-liệu dùng chung").  Names outside the catalogue are not captured: a wrong system node
-costs more than a missing one.
+liệu dùng chung"). The catalogue (names, categories, patterns) is
+``dxkg.domain.systems.CATALOGUE``.
 
-The catalogue (names, categories, patterns) is ``dxkg.domain.systems.CATALOGUE``.
+Provincial and sectoral systems outside the catalogue are recognised as names: a
+capitalised head (Hệ thống, Nền tảng, Cơ sở dữ liệu, Kho dữ liệu, Cổng thông tin, Phần
+mềm, Ứng dụng, Trung tâm dữ liệu…) and its qualifiers up to a verb, a preposition, a
+punctuation mark or the next name ("Phần mềm quản lý giáo dục", "Nền tảng bản đồ số dùng
+chung"), scoped by the province that follows ("… tỉnh Hà Nam (cũ)") or the document's,
+national when the name says so ("… quốc gia", "… Chính phủ"). Such a ``SystemRef`` has
+``catalogued=False``; generic phrases ("Hệ thống thông tin", "các hệ thống chuyên ngành")
+are not names.
 
 A link is read inside one sentence: two systems with a link verb between them ("A kết nối
 với B"), a verb before the first and a connector before the second ("Kết nối A với B",
@@ -20,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from dxkg.domain.systems import CATALOGUE
-from dxkg.domain.text import fold_same_length
+from dxkg.domain.systems import CATALOGUE, SYSTEM_HEADS, guess_category
+from dxkg.domain.text import fold, fold_same_length, slug
 
 from .layout import is_table_line
 from .records import Span, SystemLink, SystemMention, SystemRef
@@ -31,12 +38,18 @@ _COMPILED = [(key, name, cat, nat, re.compile(p)) for key, name, cat, nat, p in 
 # A centre or app of a district or city below the province is not the provincial system.
 _LOCAL_BELOW = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:thanh pho|huyen|thi xa|quan) (?!truc thuoc)")
 
-_VERBS = [  # (relation, folded pattern)
-    ("uses_data_from", r"khai thac(?: (?:du lieu|thong tin))?(?: tu| cua| tren)"),
+_DATA = r"(?:du lieu|thong tin)"
+_VERBS = [  # (relation, folded pattern); "provides_data_to" is read as the object using the subject's data
+    (
+        "uses_data_from",
+        rf"(?:khai thac|su dung|nhan|lay|tra cuu|ke thua)(?: {_DATA})?(?: tu| cua| tren)"
+        rf"|(?:khai thac|su dung|tai su dung) {_DATA}(?! cho)",
+    ),
+    ("provides_data_to", rf"(?:cung cap|chia se|truyen|gui|day) {_DATA}(?: \w+){{0,2}}? (?:cho|len|ve|vao|sang)"),
     ("integrates", r"tich hop"),
     ("connects", r"ket noi|lien thong|lien ket"),
-    ("shares_data", r"chia se(?: du lieu| thong tin)?"),
-    ("syncs", r"dong bo(?:,? thong nhat)?(?= voi| giua| du lieu)"),  # not "triển khai đồng bộ"
+    ("shares_data", rf"chia se(?: {_DATA})?"),
+    ("syncs", rf"dong bo(?:,? thong nhat)?(?= voi| giua| {_DATA}| sang| len| ve)"),  # not "triển khai đồng bộ"
 ]
 _VERB_RX = re.compile("|".join(f"(?P<v{i}>{p})" for i, (_, p) in enumerate(_VERBS)))
 _TO_B = re.compile(r"\b(?:voi|va|len|qua|den|toi|vao)\s*$")
@@ -67,8 +80,8 @@ def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef
             None
             if national
             else (
-                find_province(text[end : end + 40])
-                if re.match(r"\s*(?:\([^)]*\)\s*)?tinh ", folded[end : end + 12])
+                find_province(text[end : end + 60])
+                if re.match(r"\s*(?:\([^)]*\)\s*)?(?:(?:cua|thuoc) )?(?:tinh|thanh pho) ", folded[end : end + 24])
                 else None
             )
             or province
@@ -81,7 +94,115 @@ def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef
             )
         )
         last_end = end
-    return _merge_repeats(text, out)
+    out += [m for m in _named(text, folded, province) if not any(m[0] < e and s < m[1] for s, e, _ in out)]
+    return _merge_repeats(text, sorted(out, key=lambda m: m[0]))
+
+
+_HEAD_ALT = "|".join(sorted(SYSTEM_HEADS, key=len, reverse=True))
+_HEAD = re.compile(rf"(?<![\w])(?:{_HEAD_ALT})\b")
+# words that end a name: verbs of linking and of doing, prepositions, the next clause
+_NAME_END = re.compile(  # matched on the lower-cased text: folding would make "dùng" "dung", "từ" "tu"…
+    r"(?:kết nối|liên thông|liên kết|tích hợp|đồng bộ|chia sẻ|khai thác|sử dụng|nhận|lấy|tra cứu|cung cấp|truyền"
+    r"|gửi|đẩy|kế thừa|tái sử dụng|được|đã|sẽ|đang|tiếp tục|phục vụ|nhằm|bảo đảm|đảm bảo|trước|trong|từ|cho|đến"
+    r"|tới|lên|qua|giữa|sang|vào|về|với|là|có|gồm|như|để|theo|tại|trên|của|thuộc|và|hoặc|hoàn thành|đưa|vận hành"
+    r"|triển khai|xây dựng|nâng cấp|hợp nhất|chuyển đổi|bị|phải|cần|căn cứ|thực hiện|cập nhật|đáp ứng|tỉnh|thành phố"
+    r"|huyện|xã|phường|chưa|còn|thiếu|yêu cầu|tạo|giúp|gắn|hỗ trợ|năm|đạt|mới|hiện|nay|này|đó|các|những)(?![\w])"
+)
+# nouns whose second word is also a verb or preposition: they do not end a name
+_COMPOUNDS = re.compile(
+    r"người có công|quy hoạch xây dựng|cấp phép xây dựng|công trình xây dựng|ngành xây dựng|giấy phép xây dựng"
+    r"|chuyển đổi số"
+)
+_SCOPE_AFTER = re.compile(r"\s*(?:(?:cua|thuoc)\s+)?(?:tinh|thanh pho)\b(?:\s*(?P<cu>\(cu\)))?")
+_NATIONAL_NAME = re.compile(r"\b(?:quoc gia|chinh phu|viet nam|trung uong)\b")
+# qualifiers that leave a head generic ("Hệ thống thông tin", "Phần mềm quản lý", "Ứng dụng CNTT")
+_GENERIC = {
+    "thong tin",
+    "chuyen nganh",
+    "dung chung",
+    "so",
+    "du lieu",
+    "quan ly",
+    "cntt",
+    "cong nghe thong tin",
+    "co ban",
+    "mo",
+    "cap",
+    "tin",
+    "dien",
+    "trung uong",
+    "quoc gia",
+    "thong tin quan ly",
+}
+_NOT_A_NAME_BEFORE = re.compile(r"\b(?:cac|nhung|moi|mot so|nhieu|tung)\s*$")
+
+
+def _named(text: str, folded: str, province: str | None) -> list[tuple[int, int, SystemRef]]:
+    """Systems named outside the catalogue: a capitalised head and its qualifiers."""
+    out = []
+    for m in _HEAD.finditer(folded):
+        if not text[m.start()].isupper() or _NOT_A_NAME_BEFORE.search(folded[max(0, m.start() - 12) : m.start()]):
+            continue
+        head = m.group(0)
+        if head == "ung dung" and not re.match(r"\s+(?:[A-ZĐ]|di dong|cong dan)", text[m.end() : m.end() + 12]):
+            continue  # "Ứng dụng trí tuệ nhân tạo …" is a verb
+        end = _name_end(text, folded, m.end())
+        name = text[m.start() : end].strip(" ,-–")
+        words = fold(name)[len(head) :].split()
+        if not words or " ".join(words) in _GENERIC or len(words) > 14:
+            continue
+        end = m.start() + len(name)
+        if _LOCAL_BELOW.match(folded[end:]) and not find_province(text[end : end + 50]):
+            continue  # a district's or city's own system: no scope in the graph for it
+        national = bool(_NATIONAL_NAME.search(fold(name)))
+        scope, written_end = None if national else province, end
+        after = _SCOPE_AFTER.match(folded, end)
+        if after and not national:
+            named = find_province(text[end : end + 50])
+            scope = named or province
+            written_end = end + len(re.match(r"[^,;.()]*(?:\s*\(cũ\))?", text[end:]).group(0).rstrip())
+        ref = SystemRef(
+            written=text[m.start() : written_end].strip(),
+            key=slug(name, 60),
+            name=name[:1].upper() + name[1:],
+            category=guess_category(fold(name), national),
+            national=national,
+            province=scope,
+            catalogued=False,
+        )
+        out.append((m.start(), end, ref))
+    return out
+
+
+def _name_end(text: str, folded: str, start: int) -> int:
+    """Where a name that goes on from ``start`` stops: before a verb or preposition, a
+    punctuation mark other than a comma inside the name ("cán bộ, công chức, viên chức"),
+    a province, an acronym in brackets (kept: "(PayGov)") or the next capitalised head."""
+    pos, lower = start, text.lower()
+    inside = [(m.start(), m.end()) for m in _COMPOUNDS.finditer(lower, start, start + 200)]
+    for w in re.finditer(r"\S+", text[start:]):
+        word_start = start + w.start()
+        after_cap = lower[max(0, word_start - 4) : word_start] == "cấp "  # "cấp xã", "cấp tỉnh" qualify a name
+        in_compound = any(s < word_start < e for s, e in inside)
+        if (_NAME_END.match(lower, word_start) and not after_cap and not in_compound) or _HEAD.match(
+            folded, word_start
+        ):
+            break
+        if text[word_start] == "(":
+            close = text.find(")", word_start)
+            if close > 0 and re.fullmatch(r"\([A-Za-z][\w-]{1,15}\)", text[word_start : close + 1]):
+                pos = close + 1
+            break
+        pos = start + w.end()
+        if re.search(r"[;.:)]$", w.group(0)):
+            pos -= 1
+            break
+        if w.group(0).endswith(","):
+            nxt = text[pos:].lstrip()
+            if not nxt[:1].islower() or _NAME_END.match(fold(nxt)):
+                pos -= 1
+                break
+    return pos
 
 
 def _merge_repeats(text: str, found: list) -> list:
@@ -123,13 +244,20 @@ def _units(lines: list[str]) -> list[tuple[int, int, str]]:
             j = end + 1
             while j < len(lines) and not clean(lines[j]):
                 j += 1
-            if j >= len(lines) or "\t" in lines[j] or not clean(lines[j])[:1].islower():
+            nxt = clean(lines[j]) if j < len(lines) else ""
+            if j >= len(lines) or "\t" in lines[j] or re.match(r"(?:[-+•*]|\d+[.)]|[a-zđ]\)|[IVX]+\.)\s", nxt):
+                break
+            if not nxt[:1].islower() and not _OPEN_END.search(fold(text)):
                 break
             text, end = f"{text} {clean(lines[j])}", j
         if text:
             units.append((i + 1, end + 1, text))
         i = end + 1
     return units
+
+
+# a line that stops on a word that cannot end a sentence goes on on the next line
+_OPEN_END = re.compile(r"\b(?:voi|va|cua|cho|tu|sang|vao|len|giua|qua|hoac|ve|den|tai)$|,$")
 
 
 def _sentences(text: str) -> list[str]:
@@ -181,28 +309,51 @@ def _topic(found: list, folded: str, clauses: list) -> tuple | None:
     return found[0]
 
 
+def _same(a: SystemRef, b: SystemRef) -> bool:
+    """One system: same key and same scope (a former province's LGSP is not the new one's)."""
+    return a.key == b.key and a.national == b.national and (a.national or a.province == b.province)
+
+
 def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[SystemLink]:
     """Links between consecutive systems of one clause. A system listed after the object
     of a link ("A kết nối với B và C", "…, C") is a second object of the same subject;
-    one reached "qua C" after the object is what the subject goes through."""
+    one reached "qua C" after the object is what the subject goes through; systems listed
+    before the verb ("A và B được kết nối với C") are subjects of the same link."""
     links: list[SystemLink] = []
     prev_end = offset
-    for (a_s, a_e, a), (b_s, b_e, b) in zip(inside, inside[1:]):
-        if a.key == b.key:
-            continue
+    last = None  # (subject, relation, object) of the last link, as written
+    subjects: list = []  # systems listed before the first verb
+    for (a_s, a_e, a), (b_s, _, b) in zip(inside, inside[1:]):
         between = folded[a_e:b_s]
+        if _same(a, b):
+            prev_end = a_e
+            continue
         v = _verb(between)
-        last = links[-1] if links and links[-1].b is a else None
         if v and len(between) <= 120:
-            links.append(_link(a, b, v[2], between, span))
-        elif last and (_LIST_MORE.fullmatch(between) or _VIA_B.search(between)) and last.a.key != b.key:
-            links.append(_link(last.a, b, last.relation, between, span))
+            last = (a, v[2], b, between)
+            for subject in [*subjects, a]:
+                if not _same(subject, b):
+                    links.append(_link(subject, b, v[2], between, span))
+            subjects = []
+        elif (
+            last and last[2] is a and (_LIST_MORE.fullmatch(between) or _VIA_B.search(between) or _AND.search(between))
+        ):
+            if not _same(last[0], b):
+                links.append(_link(last[0], b, last[1], between, span))
+                last = (last[0], last[1], b, between)
+        elif not last and _LIST_MORE.fullmatch(between) and not _verb(folded[prev_end:a_s]):
+            subjects.append(a)
         else:
             lead = _verb(folded[prev_end:a_s])
             if lead and _TO_B.search(between) and len(between) <= 60 and "," not in between.strip(" ,"):
                 links.append(_link(a, b, lead[2], between, span))
+                last = (a, lead[2], b, between)
         prev_end = a_e
     return links
+
+
+# "…B của Công an tỉnh và C": the object's owner between two coordinated objects
+_AND = re.compile(r"^[^;]{0,60}(?:,|\bva)\s*$")
 
 
 def _topic_links(topic: tuple, first: tuple, folded: str, offset: int, span: Span) -> list[SystemLink]:
@@ -210,16 +361,19 @@ def _topic_links(topic: tuple, first: tuple, folded: str, offset: int, span: Spa
     its own links the sentence's opening system to the clause's first system."""
     before = folded[offset : first[0]]
     v = _verb(before)
-    if not v or topic[2].key == first[2].key:
+    if not v or _same(topic[2], first[2]):
         return []
     return [_link(topic[2], first[2], v[2], before, span)]
 
 
 def _link(a: SystemRef, b: SystemRef, relation: str, between: str, span: Span) -> SystemLink:
     """A link with the direction the words give: "khai thác dữ liệu từ B" and "qua B"
-    make A depend on B; other verbs keep A as the subject without a direction."""
+    make A depend on B, "cung cấp dữ liệu cho B" makes B use A's data; other verbs keep A
+    as the subject without a direction."""
     if _VIA_B.search(between):
         return SystemLink(a, "depends_on", b, span, directed=True)
+    if relation == "provides_data_to":
+        return SystemLink(b, "uses_data_from", a, span, directed=True)
     return SystemLink(a, relation, b, span, directed=relation == "uses_data_from")
 
 
