@@ -281,3 +281,35 @@ def test_systems_outside_the_catalogue_are_marked_recognised_with_a_guessed_cate
     assert not {g for g in got if g[0].split(" (")[0] in ("Hệ thống thông tin", "Hệ thống chuyên ngành")}
     # the catalogue's platforms stay catalogued
     assert not {g for g in got if "LGSP" in g[0] or "quốc gia về dân cư" in g[0]}
+
+
+# ---------------------------------------------------------------- agencies through time
+
+
+def responsible(store, **params) -> list[dict]:
+    return rows(store, "responsible-today", **params)
+
+
+@pytest.mark.parametrize("file", [f for f, e in EXPECTED.items() if "responsible_today" in e])
+def test_who_is_responsible_today_for_a_task(store, file):
+    tasks = {r["title"]: r["task"] for r in rows(store, "tasks") if r["sourceFile"] == file}
+    for words, label, scope in EXPECTED[file]["responsible_today"]:
+        task = next(t for title, t in tasks.items() if title.startswith(words))
+        assert {(r["todayLabel"], r["todayScope"]) for r in responsible(store, task=task)} == {(label, scope)}
+
+
+def test_successions_chain_with_their_dates(store):
+    """Sở TT&TT Lạng Sơn (a province that kept its name) → Sở KH&CN Lạng Sơn on 2025-03-01;
+    a department of a province merged away goes on to the new province's on 2025-07-01."""
+    lang_son = "https://w3id.org/dxkg/id/agency/lang-son/so-thong-tin-va-truyen-thong"
+    rows_ = responsible(store, agency=lang_son)
+    (row,) = [r for r in rows_ if "task" not in r]  # the agency itself; the others are the tasks it leads
+    assert len(rows_) == 1 + 3 and {r["todayLabel"] for r in rows_} == {"Sở Khoa học và Công nghệ"}
+    assert (row["todayLabel"], row["todayScope"], row["since"]) == (
+        "Sở Khoa học và Công nghệ",
+        "Lạng Sơn",
+        "2025-03-01",
+    )
+    # the Ninh Bình plan's tasks were led by the merged province's departments: nothing changed since
+    led = [r for r in responsible(store) if r.get("agencyScope") == "Ninh Bình"]
+    assert led and all(r["today"] == r["agency"] and not r.get("since") for r in led)

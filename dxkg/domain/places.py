@@ -136,3 +136,16 @@ def provinces_after_2025() -> list[str]:
 
 def all_provinces() -> list[str]:
     return sorted(set(PROVINCES_2008) | set(provinces_after_2025()))
+
+
+# 2025-03-01: the departments and the ministry of information and communications merged into
+# those of science and technology (the name a successor carries, by the name before)
+AGENCY_MERGERS_2025 = {
+    "Sở Thông tin và Truyền thông": "Sở Khoa học và Công nghệ",
+    "Bộ Thông tin và Truyền thông": "Bộ Khoa học và Công nghệ",
+}
+
+
+def province_after_2025(province: str) -> str:
+    """The province a province became on 2025-07-01 (itself when it was not merged away)."""
+    return next((result for result, parts in MERGERS_2025.items() if province in parts), province)

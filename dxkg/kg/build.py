@@ -19,10 +19,12 @@ import pyoxigraph as ox
 from dxkg.domain.doctypes import concept, type_name
 from dxkg.domain.places import (
     AGENCY_MERGER_DATE,
+    AGENCY_MERGERS_2025,
     MERGERS_2025,
     PROVINCE_MERGER_ACT,
     PROVINCE_MERGER_DATE,
     all_provinces,
+    province_after_2025,
 )
 from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
@@ -188,6 +190,7 @@ class Builder(RowsMixin, SystemsMixin):
                 w.add(ev, DX + "originalUnit", iris.place(part))
                 if part != result:
                     w.value(iris.place(part), DX + "validUntil", date(2025, 6, 30))
+                    w.add(iris.place(part), DX + "succeededBy", iris.place(result))
 
     def place(self, province: str | None) -> str:
         w = self.shared
@@ -337,8 +340,8 @@ class Builder(RowsMixin, SystemsMixin):
                 w.add(iri, SKOS + "altLabel", vi(alias))
         w.add(iri, DX + "agencyKind", f"{ID}code/agency-{a.kind if a.kind in ('group', 'enterprise') else 'body'}")
         w.add(iri, DX + "scope", self.place(None if a.national else prov_))
-        if not a.national and prov_ and fold(a.name) == "so thong tin va truyen thong":
-            self.agency_merger(iri, prov_)
+        if a.kind != "group":
+            self.successions(iri, a.name, a.national, None if a.national else prov_)
         return iri
 
     def agency_mentions(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
@@ -351,20 +354,40 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(node, DX + "writtenAs", m.agency.written)
             w.provenance(node, src, m.span)
 
-    def agency_merger(self, iri: str, province: str) -> None:
-        """Sở TT&TT merged into Sở KH&CN (2025-03-01): a dated successor, the original kept."""
+    def successions(self, iri: str, name: str, national: bool, province: str | None) -> None:
+        """The agency's successors, chained and dated: Sở TT&TT X → Sở KH&CN X (2025-03-01) →
+        Sở KH&CN Y when province X was merged into Y (2025-07-01; not a body named after its
+        province, "Báo Hà Nam"); Bộ TT&TT → Bộ KH&CN. The
+        agency as written stays; each step is an ``org:ChangeEvent`` with its date, and
+        ``dx:succeededBy`` links each agency to the next (queries follow it to "today")."""
+        renamed = AGENCY_MERGERS_2025.get(name)
+        if renamed:
+            label = f"Hợp nhất {name} vào {renamed}" + (f" ({province})" if province else "")
+            nxt = self.successor(iri, renamed, national, province, AGENCY_MERGER_DATE, label)
+            self.successions(nxt, renamed, national, province)
+        elif (
+            province and not national and province_after_2025(province) != province and fold(province) not in fold(name)
+        ):
+            after = province_after_2025(province)
+            label = f"Sắp xếp đơn vị hành chính 2025: {name} ({province}) → {name} ({after})"
+            self.successor(iri, name, False, after, PROVINCE_MERGER_DATE, label)
+
+    def successor(self, iri: str, name: str, national: bool, province: str | None, when: date, label: str) -> str:
+        """The successor node and the dated change event from ``iri`` to it."""
         w = self.shared
-        successor = iris.agency("agency", "Sở Khoa học và Công nghệ", False, province)
+        successor = iris.agency("agency", name, national, province)
         w.typed(successor, DX + "Agency", ORG + "Organization")
-        w.add(successor, SKOS + "prefLabel", vi("Sở Khoa học và Công nghệ"))
-        w.label(successor, "Sở Khoa học và Công nghệ")
-        w.add(successor, DX + "scope", iris.place(province))
-        ev = f"{ID}change/agency-2025/{slug(province)}/so-tttt"
+        w.add(successor, SKOS + "prefLabel", vi(name))
+        w.label(successor, name)
+        w.add(successor, DX + "scope", self.place(province))
+        ev = f"{ID}change/agency/{iri.rsplit('/agency/', 1)[-1]}/{when.isoformat()}"
         w.typed(ev, DX + "AdministrativeChange", ORG + "ChangeEvent")
-        w.label(ev, f"Hợp nhất Sở Thông tin và Truyền thông vào Sở Khoa học và Công nghệ ({province})")
-        w.value(ev, DX + "effectiveDate", AGENCY_MERGER_DATE)
+        w.label(ev, label)
+        w.value(ev, DX + "effectiveDate", when)
         w.add(ev, ORG + "originalOrganization", iri)
-        w.add(ev, ORG + "originalOrganization", successor)
+        w.add(ev, ORG + "originalOrganization", successor)  # it existed before and took the other one in
         w.add(ev, ORG + "resultingOrganization", successor)
         w.add(iri, ORG + "changedBy", ev)
         w.add(successor, ORG + "resultedFrom", ev)
+        w.add(iri, DX + "succeededBy", successor)
+        return successor

@@ -36,11 +36,14 @@ def parse_all(paths, report) -> tuple[list, list]:
             continue
         stems.add(stem)
         docs.append(doc)
+        parts = [doc, *doc.attached]  # a decision and the plan it issues: one file, counted together
         report(
-            f"[{i}/{len(files)}] {doc.file}: {len(doc.tasks)} tasks, {len(doc.indicators)} indicators, "
-            f"{len(doc.services)} services, {len(doc.refs)} references, {len(doc.system_links)} system links"
+            f"[{i}/{len(files)}] {doc.file}: {sum(len(d.tasks) for d in parts)} tasks, "
+            f"{sum(len(d.indicators) for d in parts)} indicators, {sum(len(d.services) for d in parts)} services, "
+            f"{sum(len(d.refs) for d in parts)} references, {sum(len(d.system_links) for d in parts)} system links"
+            + (f" ({len(doc.attached)} attached document)" if doc.attached else "")
         )
-        for issue in doc.issues:
+        for issue in (i for d in parts for i in d.issues):
             report(f"    warning: {issue.file}:{issue.line}: {issue.message}")
     return docs, skipped
 
