@@ -204,3 +204,21 @@ def parse_rdf(body: bytes, content_type: str, base: str = "http://example.org/")
     g = rdflib.Dataset() if fmt in ("nquads", "trig") else rdflib.Graph()
     g.parse(data=body, format=fmt, publicID=base)
     return g
+
+
+# --- the sample plan as Word, PDF and scans, made with real tools at test time ----------
+@pytest.fixture(scope="session")
+def plan_documents(tmp_path_factory) -> dict:
+    """The authored sample plan (``fixtures/plans``) as text, .docx and — with Chromium — .pdf."""
+    import shutil
+
+    from sample_documents import PLAN, can_print, plan_html, print_pdf, write_docx
+
+    folder = tmp_path_factory.mktemp("plans")
+    out = {
+        "text": Path(shutil.copy(PLAN, folder / "plan-text.md")),
+        "docx": write_docx(PLAN, folder / "plan-word.docx"),
+    }
+    if can_print():
+        out["pdf"] = print_pdf(plan_html(PLAN), folder / "plan-print.pdf")
+    return out

@@ -103,7 +103,7 @@ class Builder(RowsMixin, SystemsMixin):
         result.graphs[ONTOLOGY_GRAPH] = self.ontology_graph()
         self.reorganisation()
         for doc in docs:
-            w = GraphWriter(iris.graph(Path(doc.file).stem))
+            w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places)
             src = self.document(w, doc)
             for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")

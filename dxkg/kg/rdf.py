@@ -42,9 +42,10 @@ def vi(text: str) -> ox.Literal:
 class GraphWriter:
     """Collects the quads of one named graph, with small helpers for the common shapes."""
 
-    def __init__(self, graph: str):
+    def __init__(self, graph: str, places: dict | None = None):
         self.graph = ox.NamedNode(graph)
         self.quads: list[ox.Quad] = []
+        self.places = places or {}  # line → page and table row, for documents read from Word/PDF/scans
 
     def add(self, s: str, p: str, o) -> None:
         if o is None or o == "":
@@ -75,3 +76,7 @@ class GraphWriter:
         self.value(s, DX + "lineStart", span.line)
         self.value(s, DX + "lineEnd", span.end_line)
         self.value(s, DX + "sourceText", span.text)
+        place = self.places.get(span.line)
+        if place:
+            self.value(s, DX + "sourcePage", place.page)
+            self.value(s, DX + "sourcePlace", place.where)

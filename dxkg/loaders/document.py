@@ -5,6 +5,10 @@ systems); a failure in one step is recorded as a ``ParseIssue`` naming the file 
 step, and the others still contribute, so one odd table never costs the whole document.
 A file that cannot be read at all (missing, binary, not UTF-8 text) raises
 ``DocumentError`` with the file and the reason.
+
+Word, PDF and scanned documents are first laid out as text by ``loaders.readers`` (one
+paragraph per line, real tables as HTML tables), with a map from each line to its page
+and table row, so every step below reads them as it reads a text export.
 """
 
 from __future__ import annotations
@@ -15,17 +19,12 @@ from pathlib import Path
 from dxkg.domain.text import nfc
 from dxkg.loaders import agencies, appendix, references, structure, systems, tables
 from dxkg.loaders.attached import attached_start, shift_spans
+from dxkg.loaders.readers import BINARY_SUFFIXES, read_binary
+from dxkg.loaders.readers.source import DocumentError, Source
 from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
-
-
-class DocumentError(Exception):
-    """The document cannot be read at all; the message names the file and the place."""
-
-    def __init__(self, file: str, line: int, message: str):
-        super().__init__(f"{file}:{line}: {message}")
-        self.file, self.line, self.message = file, line, message
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
 
 
 def read_lines(path: Path) -> list[str]:
@@ -48,16 +47,24 @@ def read_lines(path: Path) -> list[str]:
     return nfc(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+def read_source(path: Path) -> Source:
+    """The document as text lines: Word, PDF and images through their readers, text as is."""
+    if path.suffix.lower() in BINARY_SUFFIXES:
+        return read_binary(path)
+    return Source(read_lines(path), "text")
+
+
 def parse_document(path: str | Path) -> ParsedDocument:
     """Every record the readers find in one file; a reader that fails adds a ``ParseIssue``
     instead of its records. Raises ``DocumentError`` only when the file cannot be read."""
     path = Path(path)
-    lines = read_lines(path)
+    source = read_source(path)
+    lines = source.lines
     start = attached_start(lines)
     if not start:
-        return read_document(path, lines)
-    doc = read_document(path, lines[:start])
-    part = read_document(path, lines[start:], parent=doc.header)
+        return read_document(path, lines, source=source)
+    doc = read_document(path, lines[:start], source=source)
+    part = read_document(path, lines[start:], parent=doc.header, source=source)
     shift_spans(part, start)
     part.part = "kem-theo-1"
     doc.lines = part.lines = lines
@@ -75,11 +82,16 @@ def _inherit_header(h: Header, parent: Header) -> None:
     h.year = h.year or parent.year
 
 
-def read_document(path: Path, lines: list[str], parent: Header | None = None) -> ParsedDocument:
+def read_document(
+    path: Path, lines: list[str], parent: Header | None = None, source: Source | None = None
+) -> ParsedDocument:
     """Every record the readers find in ``lines`` of one file; ``parent`` is the header of
     the decision a document is attached to (its symbol is not a reference of the attached
-    document, which is approved by it, not citing it)."""
+    document, which is approved by it, not citing it); ``source`` tells how the file was
+    read (Word, PDF, scan) and where each of its lines stands in the original."""
     doc = ParsedDocument(file=path.name, path=str(path), header=Header(), lines=lines)
+    if source is not None:
+        doc.reader, doc.places = source.reader, source.places
 
     def step(name, fn):
         try:
@@ -143,11 +155,11 @@ def systems_of_rows(doc: ParsedDocument, province: str | None) -> None:
 
 
 def expand_paths(paths) -> tuple[list[Path], list[ParseIssue]]:
-    """Files named, and the text documents inside folders named, sorted for a stable order."""
+    """Files named, and the documents (text, Word, PDF, images) inside folders named, sorted for a stable order."""
     files, issues = [], []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES))
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in DOCUMENT_SUFFIXES))
         elif p.is_file():
             files.append(p)
         else:

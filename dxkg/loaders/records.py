@@ -250,6 +250,8 @@ class ParsedDocument:
     system_links: list = field(default_factory=list)  # [SystemLink]
     agencies: list = field(default_factory=list)  # [AgencyMention] in running text
     issues: list = field(default_factory=list)  # [ParseIssue]
+    reader: str = "text"  # text | layout | docx | pdf | ocr: how the lines were obtained
+    places: dict = field(default_factory=dict)  # line → readers.source.Place (page, table row)
     attached: list = field(default_factory=list)  # [ParsedDocument] issued with this decision ("kèm theo")
     part: str = ""  # for a document attached to another in the same file: what tells it apart ("kem-theo-1")
 
