@@ -23,7 +23,7 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils.exceptions import PdfminerException
 
-from dxkg.loaders.text import nfc
+from dxkg.domain.text import nfc
 
 from . import layout
 from .source import Cell, DocumentError, Source, TableBlock, join_wrapped, render
