@@ -1,8 +1,10 @@
 """The ``dxkg`` command: build, query, export, validate, serve.
 
 Exit codes: 0 success; 1 failure (nothing changed); 2 usage error;
-3 built, but some documents were skipped (each reported with file, line and reason);
-4 (validate / build --strict) the graph has SHACL violations.
+3 built, but something was skipped or lost: a document that could not be read, or a table
+  a document announces that yielded no row, or a stated total its rows do not reproduce
+  (each reported with file, line and reason);
+4 (validate / build --strict) the graph has SHACL violations; with --strict also a lost table.
 """
 
 from __future__ import annotations
@@ -166,7 +168,9 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="build a fresh graph from documents and swap it in")
     b.add_argument("paths", nargs="+", help="files or folders of plan documents (.txt, .md, .html)")
     store_opts(b)
-    b.add_argument("--strict", action="store_true", help="refuse to swap in a graph with SHACL violations")
+    b.add_argument(
+        "--strict", action="store_true", help="refuse to swap in a graph with SHACL violations or lost tables"
+    )
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.set_defaults(fn=cmd_build)
 

@@ -39,7 +39,7 @@ VIOLATIONS = sorted((FIXTURES / "violations").glob("*.trig"))
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 DOC_GRAPH = "https://w3id.org/dxkg/id/graph/plan-test"
 TEST = "urn:dxkg-test:"
-WARNINGS = {"LegalDocumentIssuer", "AmendmentAfterTarget", "IndicatorLegalBasis"}
+WARNINGS = {"LegalDocumentIssuer", "AmendmentAfterTarget", "IndicatorLegalBasis", "NothingLostInExtraction"}
 UNLOCATED = {"RowSourceFile", "BudgetCategory"}  # a row that lost its file, an amount no row names
 PLANTED = [
     "LegalDocumentUnique",

@@ -32,7 +32,7 @@ from dxkg.kg.build_rows import RowsMixin
 from dxkg.kg.build_systems import SystemsMixin
 from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from dxkg.kg.paths import ONTOLOGY_DIR
-from dxkg.kg.rdf import ELI, ORG, SCHEMA, SKOS, GraphWriter, vi
+from dxkg.kg.rdf import ELI, ORG, RDFS, SCHEMA, SKOS, GraphWriter, vi
 from dxkg.kg.resolve import Resolver
 from dxkg.loaders.agencies import canonical_agency, issuer_of_code
 from dxkg.loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
@@ -238,7 +238,20 @@ class Builder(RowsMixin, SystemsMixin):
         self.citations(w, doc, src)
         self.rows(w, doc, src)
         self.systems(w, doc, src)
+        self.extraction_issues(w, doc, src)
         return src
+
+    @staticmethod
+    def extraction_issues(w: GraphWriter, doc: ParsedDocument, src: str) -> None:
+        """Tables the document announces but extraction lost, and stated totals the rows do
+        not reproduce (``loaders.guard``): one ``dx:ExtractionIssue`` each, at its line."""
+        for issue in (i for i in doc.issues if i.lost):
+            node = f"{src}/issue/L{issue.line}"
+            w.typed(node, DX + "ExtractionIssue")
+            w.add(src, DX + "extractionIssue", node)
+            w.value(node, RDFS + "label", issue.message)
+            line = doc.lines[issue.line - 1] if 0 < issue.line <= len(doc.lines) else ""
+            w.provenance(node, src, Span(doc.file, issue.line, issue.line, line))
 
     def structure(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         for sec in doc.sections:

@@ -1,7 +1,9 @@
 """``dxkg build``: documents → records → graphs → store, reporting as it goes.
 
 A document that cannot be read is reported (file, line, reason) and skipped; the others
-still load. The new graph is built aside and swapped in only when complete (embedded
+still load. A table a document announces but that yielded no row, or a stated total its
+rows do not reproduce, is reported as lost (``loaders.guard``): exit code 3, and with
+``--strict`` the build is refused like one with violations. The new graph is built aside and swapped in only when complete (embedded
 store), or loaded one source graph at a time (remote store), so a failed build never
 damages what is being served.
 """
@@ -55,6 +57,9 @@ def build_store(
     docs, skipped = parse_all(paths, report)
     for f, line, why in skipped:
         report(f"skipped {f}:{line}: {why}")
+    lost = [(doc.file, i.line, i.message) for doc in docs for i in doc.issues if i.lost]
+    for f, line, why in lost:
+        report(f"lost {f}:{line}: {why}")
     if not docs:
         report("nothing to build: no document could be read")
         return EXIT_FAIL
@@ -64,7 +69,7 @@ def build_store(
     report(f"built {len(result.graphs)} graphs, {n_quads} quads from {len(docs)} documents in {t_build:.2f}s")
 
     if endpoint:
-        status = _load_remote(result, endpoint, flavour, strict, validate, report)
+        status = _load_remote(result, endpoint, flavour, strict, validate, report, len(lost))
         if status != EXIT_OK:
             return status
     else:
@@ -75,20 +80,23 @@ def build_store(
                 for g, quads in result.graphs.items():
                     store.load(quads, graph=g)
                 violations = _validate(store, store, validate, report)
-                if strict and violations:
+                if strict and (violations or lost):
                     raise _Refused()  # the report stays with the discarded store
         except _Refused:
-            report(f"--strict: {violations} violations, the store at {store_dir} was left unchanged")
+            report(
+                f"--strict: {violations} violations, {len(lost)} lost tables or totals, "
+                f"the store at {store_dir} was left unchanged"
+            )
             return EXIT_VIOLATIONS
         report(f"store {store_dir}: ready ({time.perf_counter() - t0:.2f}s)")
-    return EXIT_SKIPPED if skipped else EXIT_OK
+    return EXIT_SKIPPED if skipped or lost else EXIT_OK
 
 
 class _Refused(Exception):
     """--strict refused the swap."""
 
 
-def _load_remote(result, endpoint, flavour, strict, validate, report) -> int:
+def _load_remote(result, endpoint, flavour, strict, validate, report, lost=0) -> int:
     """Validate the new graphs in memory first, then replace the remote store's graphs one
     source document at a time (a failure halfway leaves every other document intact)."""
     from dxkg.kg.remote import RemoteStore
@@ -98,8 +106,8 @@ def _load_remote(result, endpoint, flavour, strict, validate, report) -> int:
     for g, quads in result.graphs.items():
         staged.load(quads, graph=g)
     violations = _validate(staged, staged, validate, report)
-    if strict and violations:
-        report(f"--strict: {violations} violations, {endpoint} was left unchanged")
+    if strict and (violations or lost):
+        report(f"--strict: {violations} violations, {lost} lost tables or totals, {endpoint} was left unchanged")
         return EXIT_VIOLATIONS
     remote = RemoteStore.from_env(endpoint, flavour=flavour)
     for g, quads in result.graphs.items():

@@ -549,7 +549,10 @@ def check_totals(data: AppendixData, file: str) -> list[ParseIssue]:
         if got is not None and got != t.value:
             issues.append(
                 ParseIssue(
-                    file, t.span.line, f"{t.appendix} {t.kind} {t.category}: stated {t.value}, parsed rows sum to {got}"
+                    file,
+                    t.span.line,
+                    f"{t.appendix} {t.kind} {t.category}: stated {t.value}, parsed rows sum to {got}",
+                    lost=True,
                 )
             )
     return issues

@@ -17,9 +17,9 @@ import traceback
 from pathlib import Path
 
 from dxkg.domain.text import nfc
-from dxkg.loaders import agencies, appendix, references, structure, systems, tables
+from dxkg.loaders import agencies, appendix, guard, references, structure, systems, tables
 from dxkg.loaders.attached import attached_start, shift_spans
-from dxkg.loaders.readers import BINARY_SUFFIXES, read_binary
+from dxkg.loaders.readers import BINARY_SUFFIXES, layout, read_binary
 from dxkg.loaders.readers.source import DocumentError, Source
 from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
 
@@ -48,10 +48,11 @@ def read_lines(path: Path) -> list[str]:
 
 
 def read_source(path: Path) -> Source:
-    """The document as text lines: Word, PDF and images through their readers, text as is."""
+    """The document as text lines: Word, PDF and images through their readers; text as is,
+    except tables laid out in fixed-width columns (``pdftotext -layout``), read as tables."""
     if path.suffix.lower() in BINARY_SUFFIXES:
         return read_binary(path)
-    return Source(read_lines(path), "text")
+    return layout.text_source(read_lines(path))
 
 
 def parse_document(path: str | Path) -> ParsedDocument:
@@ -119,6 +120,9 @@ def read_document(
     if data:
         doc.tasks, doc.indicators, doc.services, doc.totals = data.tasks, data.indicators, data.services, data.totals
         doc.issues.extend(data.issues)
+    read = {r.table for r in doc.tasks + doc.indicators + doc.services}
+    lost = step("lost tables", lambda: guard.lost_tables(lines, doc.file, doc.appendices, found, read))
+    doc.issues.extend(lost or [])
 
     own = parent.symbol if parent else doc.header.symbol
     refs = step("references", lambda: references.find_references(lines, doc.file, province, own))

@@ -230,6 +230,7 @@ class ParseIssue:
     line: int
     message: str
     fatal: bool = False  # True: the document could not be read at all
+    lost: bool = False  # True: a table the document announces, or a total it states, was not reproduced
 
 
 @dataclass
