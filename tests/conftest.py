@@ -222,3 +222,19 @@ def plan_documents(tmp_path_factory) -> dict:
     if can_print():
         out["pdf"] = print_pdf(plan_html(PLAN), folder / "plan-print.pdf")
     return out
+
+
+@pytest.fixture(scope="session")
+def plan_scans(plan_documents, tmp_path_factory) -> dict:
+    """The printed sample plan scanned: PNG pages and an image-only PDF (200 dpi, askew, noisy)."""
+    import shutil
+
+    from sample_documents import scan_pdf
+
+    if "pdf" not in plan_documents:
+        pytest.skip("needs /usr/bin/chromium to print the sample plan")
+    if not shutil.which("tesseract"):
+        pytest.skip("needs tesseract (Debian tesseract-ocr, tesseract-ocr-vie: scripts/setup.sh --system)")
+    folder = tmp_path_factory.mktemp("scans")
+    pages = scan_pdf(plan_documents["pdf"], folder)
+    return {"pages": pages, "pdf": folder / "scan.pdf"}
