@@ -142,3 +142,27 @@ def test_build_reads_a_folder_of_mixed_formats(plan_documents, tmp_path):
     assert status == EXIT_OK
     read = [line for line in out if line.startswith("[")]
     assert len(read) == len(plan_documents) and all(": 10 tasks," in line for line in read)
+
+
+def test_the_linked_data_page_of_a_task_names_its_page_and_table_row(plan_documents, live_server_factory):
+    """A task read from the PDF: its page shows the page and the table row it was read from."""
+    import pyoxigraph as ox
+    import requests
+
+    from dxkg.kg.namespaces import ID
+
+    if "pdf" not in plan_documents:
+        pytest.skip("needs /usr/bin/chromium to print the sample plan")
+    doc = parse_document(plan_documents["pdf"])
+    quads = [q for qs in Builder().build([doc]).graphs.values() for q in qs]
+    server = live_server_factory(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    task = next(
+        q.subject.value
+        for q in quads
+        if q.predicate.value == DX + "sourceText"
+        and "Triển khai thanh toán" in q.object.value
+        and "/task/" in q.subject.value
+    )
+    page = requests.get(server.url + "/id/" + task[len(ID) :], headers={"Accept": "text/html"}, timeout=30).text
+    assert "sourcePage" in page and "sourcePlace" in page
+    assert ">3<" in page.replace(" ", "") and "bảng 2, hàng" in page
