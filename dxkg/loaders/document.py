@@ -19,7 +19,7 @@ from pathlib import Path
 from dxkg.domain.text import nfc
 from dxkg.loaders import agencies, appendix, guard, references, structure, systems, tables
 from dxkg.loaders.attached import attached_start, shift_spans
-from dxkg.loaders.readers import BINARY_SUFFIXES, layout, read_binary
+from dxkg.loaders.readers import BINARY_SUFFIXES, columns, read_binary
 from dxkg.loaders.readers.source import DocumentError, Source
 from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
 
@@ -52,7 +52,7 @@ def read_source(path: Path) -> Source:
     except tables laid out in fixed-width columns (``pdftotext -layout``), read as tables."""
     if path.suffix.lower() in BINARY_SUFFIXES:
         return read_binary(path)
-    return layout.text_source(read_lines(path))
+    return columns.text_source(read_lines(path))
 
 
 def parse_document(path: str | Path) -> ParsedDocument:

@@ -8,7 +8,7 @@ them — the merged cells of the original (a group title spanning the columns, a
 spanning several tasks) come back as one cell with its colspan/rowspan, exactly as the PDF
 reader gets them from pdfplumber. The rules are then painted out and the page is read once
 by Tesseract; each word goes to the cell its centre falls in, the other words become lines
-and paragraphs (``layout``), and a table printed without rules is found from the word
+and paragraphs (``columns``), and a table printed without rules is found from the word
 positions there too. Tesseract reads "942/QĐ-TTg" right but sometimes capitals inside
 words wrong ("ThỦ tướng"), which the reference reader compares case-insensitively.
 """
@@ -22,7 +22,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 
 from dxkg.domain.text import nfc
 
-from . import layout
+from . import columns
 from .source import Cell, DocumentError, Source, TableBlock, join_wrapped, render
 
 DPI = 200
@@ -89,7 +89,7 @@ def page_blocks(image: Image.Image, page: int) -> list:
     for grid in grids:
         grid.reread_first_column(clean)
     placed += [(grid.ys[0], grid.table(page)) for grid in grids]
-    placed += layout.word_blocks(rest, page)
+    placed += columns.word_blocks(rest, page)
     return [block for _, block in sorted(placed, key=lambda x: x[0])]
 
 
@@ -206,7 +206,7 @@ class Grid:
 def _cell_text(words: list[Word]) -> str:
     if not words:
         return ""
-    lines = layout.lines_of(words)
+    lines = columns.lines_of(words)
     return join_wrapped([" ".join(w.text for w in sorted(line.words, key=lambda w: w.x0)) for line in lines])
 
 

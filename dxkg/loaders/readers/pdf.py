@@ -10,7 +10,7 @@ dependency) still renders pages without a text layer for OCR.
 
 Tables without ruling lines (a layout of aligned columns) are read like the columns of
 ``pdftotext -layout`` output: the page's words are placed on a fixed-width grid and
-``layout`` finds the columns (see there).
+``columns`` finds the columns (see there).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from dxkg.domain.text import nfc
 
-from . import layout
+from . import columns
 from .source import Cell, DocumentError, Source, TableBlock, join_wrapped, render
 
 MIN_TEXT_CHARS = 20  # fewer characters than this: a scanned page (a stamp or a page number is not a text layer)
@@ -74,7 +74,7 @@ def page_blocks(page, number: int) -> list:
         if not any(_inside(w, box) for box in boxes)
     ]
     placed = [(t.bbox[1], table_block(t, number)) for t in tables]
-    placed += [(top, block) for top, block in layout.word_blocks(words, number)]
+    placed += [(top, block) for top, block in columns.word_blocks(words, number)]
     return [block for _, block in sorted(placed, key=lambda x: x[0])]
 
 
