@@ -7,10 +7,18 @@ A named query is a plain SPARQL file whose leading comment lines describe it::
     # param: task iri  — the task (IRI), optional
     # param: system term required — a parameter the query cannot do without
     # param: q string  — text to search, optional
+    # param: direction enum(up|down) — one of the listed words
+    # param: depth integer — a whole number
 
 Parameters are written in the query as ``$name`` (a legal SPARQL variable), so an
 unbound parameter simply matches everything; binding one replaces ``$name`` by the
-value as an IRI or a literal. This works the same on every store, local or remote.
+value as one IRI, literal or number token. This works the same on every store, local or
+remote (pyoxigraph's ``substitutions`` would not travel to a remote store, and would also
+replace ``?name``, which the queries use as the same variable on purpose).
+
+All parameters are bound in one pass over the query text: a value is never read again, so
+a value holding ``$other`` stays a literal and cannot change another parameter or the
+query's shape. ``$name`` inside the query's strings, IRIs and comments is left alone.
 A line ending with ``#if $name`` is kept only when ``name`` is given: a filter that would
 otherwise cost a test per row when it has nothing to filter by.
 """
@@ -21,9 +29,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from dxkg.kg.paths import QUERIES_DIR
 
-_PARAM = re.compile(r"^#\s*param:\s*(\w+)\s+(iri|string|integer|term)\b\s*(required\b)?\s*(?:[—-]+\s*(.*))?$")
+_KIND = r"iri|string|integer|term|enum\([\w-]+(?:\|[\w-]+)*\)"
+_PARAM = re.compile(rf"^#\s*param:\s*(\w+)\s+({_KIND})(?!\S)\s*(required\b)?\s*(?:[—-]+\s*(.*))?$")
+# one pass: the query's own strings, IRIs and comments are skipped whole; $name is a parameter
+_SUBSTITUTABLE = re.compile(
+    r"""(?P<skip>'''(?:(?:''|')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:""|")?(?:[^"\\]|\\.))*\"\"\"
+        |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*)
+      |\$(?P<name>\w+)""",
+    re.VERBOSE | re.DOTALL,
+)
+_INTEGER = re.compile(r"-?[0-9]{1,18}")
 
 
 class QueryError(ValueError):
@@ -41,10 +60,15 @@ class NamedQuery:
 
     def example(self) -> str:
         """The query as a person would start from it (nothing bound), e.g. in the console."""
-        return "\n".join(_conditional_lines(self.text, {}))
+        return self.template(())
+
+    def template(self, given) -> str:
+        """The query text for the parameters ``given``, before their values are put in:
+        each ``#if $name`` line kept only when ``name`` is given."""
+        return "\n".join(_conditional_lines(self.text, given))
 
     def bind(self, values: dict | None = None) -> str:
-        """The query text with ``$param`` replaced by the given values."""
+        """The query text with every ``$param`` replaced by its value, in one pass."""
         values = values or {}
         unknown = set(values) - set(self.params)
         missing = self.required - set(values)
@@ -55,11 +79,19 @@ class NamedQuery:
                 f"query '{self.name}' has no parameter {', '.join(sorted(unknown))}; "
                 f"it takes: {', '.join(self.params) or 'none'}"
             )
-        text = "\n".join(_conditional_lines(self.text, values))
+        terms = {}
         for name, raw in values.items():
-            kind = self.params[name][0]
-            text = re.sub(r"\$" + name + r"\b", lambda _m: term(raw, kind), text)
-        return text
+            try:
+                terms[name] = term(raw, self.params[name][0])
+            except QueryError as e:
+                raise QueryError(f"query '{self.name}', parameter {name}: {e}") from None
+        text = self.template(values)
+
+        def substitute(m: re.Match) -> str:
+            name = m.group("name")
+            return terms[name] if name in terms else m.group()
+
+        return _SUBSTITUTABLE.sub(substitute, text)
 
 
 _IF_BOUND = re.compile(r"\s*#if \$(\w+)\s*$")
@@ -75,17 +107,34 @@ def _conditional_lines(text: str, values: dict):
 
 
 def term(raw: str, kind: str) -> str:
-    """A SPARQL term for a parameter value; refuses values that would break out of it."""
-    if kind == "integer" or (kind == "term" and re.fullmatch(r"-?\d+", raw)):
-        if not re.fullmatch(r"-?\d+", raw):
-            raise QueryError(f"expected an integer, got {raw!r}")
-        return raw
-    if kind == "iri" or (kind == "term" and re.match(r"https?://", raw)):
-        if not re.fullmatch(r"[^\s<>\"{}|^`\\]+", raw):
-            raise QueryError(f"not an IRI: {raw!r}")
-        return f"<{raw}>"
-    esc = raw.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return f'"{esc}"'
+    """One SPARQL token for a parameter value of ``kind``; refuses values that do not fit.
+
+    ``iri``: an absolute IRI; ``string``: any text, as an escaped literal; ``integer``: a whole
+    number; ``enum(a|b)``: one of the words, as a literal; ``term``: an IRI when the value is an
+    absolute http(s) IRI, else a literal.
+    """
+    if kind == "term":
+        kind = "iri" if re.match(r"https?://\S+$", raw) else "string"
+    if kind == "integer":
+        if not _INTEGER.fullmatch(raw):
+            raise QueryError(f"expected a whole number, got {raw!r}")
+        return str(int(raw))
+    if kind == "iri":
+        try:
+            node = ox.NamedNode(raw)
+        except ValueError:
+            raise QueryError(f"expected an absolute IRI such as https://…, got {raw!r}") from None
+        if not re.fullmatch(r"[^<>\"{}|^`\\\x00-\x20]+", raw):
+            raise QueryError(f"expected an IRI without spaces, quotes or angle brackets, got {raw!r}")
+        return str(node)
+    if kind.startswith("enum("):
+        allowed = kind[5:-1].split("|")
+        if raw not in allowed:
+            raise QueryError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return str(ox.Literal(raw))
+    if kind == "string":
+        return str(ox.Literal(raw))
+    raise QueryError(f"unknown parameter kind {kind!r}")
 
 
 def parse(name: str, text: str) -> NamedQuery:
@@ -98,6 +147,8 @@ def parse(name: str, text: str) -> NamedQuery:
             q.params[m.group(1)] = (m.group(2), (m.group(4) or "").strip())
             if m.group(3):
                 q.required.add(m.group(1))
+        elif line.lower().startswith("# param:"):
+            raise QueryError(f"{name}.rq: cannot read the parameter line {line!r}")
         elif line.lower().startswith("# title:"):
             q.title = line.split(":", 1)[1].strip()
         elif line.lower().startswith("# description:"):
