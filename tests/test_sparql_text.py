@@ -14,6 +14,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import uuid
 
 import pyoxigraph as ox
 import pytest
@@ -24,10 +25,10 @@ from dxkg.server import sparql_text
 
 
 class _Listener(http.server.BaseHTTPRequestHandler):
-    hits = 0
+    paths: list[str] = []
 
     def _answer(self) -> None:
-        type(self).hits += 1
+        self.paths.append(self.path)
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if "sparql-results" in self.headers.get("Accept", "") or "query=" in self.path:
             body, ctype = b'{"head":{"vars":[]},"results":{"bindings":[{}]}}', "application/sparql-results+json"
@@ -56,10 +57,11 @@ def listener():
 
 
 def _fetches(text: str, url: str, update: bool = False) -> tuple[bool, bool]:
-    """(pyoxigraph parsed the text, pyoxigraph made a request to the listener)."""
+    """(pyoxigraph parsed the text, pyoxigraph made a request to ``url``, which is unique to the
+    example, so a late request of another example cannot be counted)."""
     store = ox.Store()
     store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")))
-    before = _Listener.hits
+    path = url.split("/", 3)[3]
     try:
         if update:
             store.update(text)
@@ -72,7 +74,7 @@ def _fetches(text: str, url: str, update: bool = False) -> tuple[bool, bool]:
         parsed = False
     except (OSError, RuntimeError, ValueError):  # the listener's answer did not suit: it was asked all the same
         parsed = True
-    return parsed, _Listener.hits > before
+    return parsed, any(p.lstrip("/").startswith(path) for p in _Listener.paths)
 
 
 # --- generators -----------------------------------------------------------------------------
@@ -82,9 +84,9 @@ def _case(word: str):
     )
 
 
-SEPARATORS = st.sampled_from(["", " ", "\n", "\t", "  ", "#c\n", " # SERVICE <http://e/> {}\n", "\r\n"])
+SEPARATORS = st.sampled_from(["", " ", "\n", "\t", "  ", "#c\n", " # SERVICE <http://127.0.0.1:9/> {}\n", "\r\n"])
 DECOY_TEXT = st.sampled_from(
-    ["x", "SERVICE <http://e/> {}", 'a\\"b', "#", "\\\\", "\\u0022 } SERVICE", "' }", "LOAD <x>", "\\t"]
+    ["x", "SERVICE <http://127.0.0.1:9/> {}", 'a\\"b', "#", "\\\\", "\\u0022 } SERVICE", "' }", "LOAD <x>", "\\t"]
 )
 
 
@@ -202,7 +204,7 @@ def load_update(draw, url: str) -> str:
                 'INSERT DATA { <http://e/s> <http://e/p> "LOAD <x>" } ;',
                 "INSERT DATA { <http://e/s> <http://e/p> true };",
                 "INSERT DATA { <http://e/s> <http://e/p> 1 };",
-                "# LOAD <http://e/>\n",
+                "# LOAD <http://127.0.0.1:9/>\n",
             ]
         )
     )
@@ -215,7 +217,7 @@ def load_update(draw, url: str) -> str:
 @st.composite
 def decoy_query(draw) -> str:
     triples = draw(st.lists(st.builds(lambda t: f"?s ?p {t} .", TERMS), min_size=1, max_size=4))
-    comment = draw(st.sampled_from(["", "# SERVICE <http://127.0.0.1:1/> {}\n", "#LOAD <x>\n"]))
+    comment = draw(st.sampled_from(["", "# SERVICE <http://127.0.0.1:9/> {}\n", "#LOAD <x>\n"]))
     return f"PREFIX ex: <http://e/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\nSELECT * {{ {comment}{' '.join(triples)} }}"
 
 
@@ -225,8 +227,9 @@ SETTINGS = settings(max_examples=300, deadline=None, database=None, suppress_hea
 @SETTINGS
 @given(data=st.data())
 def test_what_pyoxigraph_runs_as_service_is_flagged(listener, data):
-    query = data.draw(service_query(listener))
-    parsed, fetched = _fetches(query, listener)
+    url = f"{listener}{uuid.uuid4().hex}/"
+    query = data.draw(service_query(url))
+    parsed, fetched = _fetches(query, url)
     if parsed:  # what pyoxigraph parses, the lexer reads without error
         assert sparql_text.federated(query, ("SERVICE",)) == "SERVICE" or not fetched, query
     if fetched:
@@ -236,8 +239,9 @@ def test_what_pyoxigraph_runs_as_service_is_flagged(listener, data):
 @SETTINGS
 @given(data=st.data())
 def test_what_pyoxigraph_runs_as_load_is_flagged(listener, data):
-    update = data.draw(load_update(listener))
-    parsed, fetched = _fetches(update, listener, update=True)
+    url = f"{listener}{uuid.uuid4().hex}/"
+    update = data.draw(load_update(url))
+    parsed, fetched = _fetches(update, url, update=True)
     if fetched:
         assert sparql_text.federated(update) == "LOAD", update
     if parsed:
@@ -247,9 +251,10 @@ def test_what_pyoxigraph_runs_as_load_is_flagged(listener, data):
 @SETTINGS
 @given(data=st.data())
 def test_service_inside_an_update_is_flagged(listener, data):
-    query = data.draw(service_query(listener))
+    url = f"{listener}{uuid.uuid4().hex}/"
+    query = data.draw(service_query(url))
     update = query.replace("SELECT * WHERE {", "INSERT { <http://e/a> <http://e/b> <http://e/c> } WHERE {", 1)
-    parsed, fetched = _fetches(update, listener, update=True)
+    parsed, fetched = _fetches(update, url, update=True)
     if fetched:
         assert sparql_text.federated(update) == "SERVICE", update
 
@@ -257,7 +262,8 @@ def test_service_inside_an_update_is_flagged(listener, data):
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 @given(query=decoy_query())
 def test_service_in_strings_iris_comments_and_names_is_not_flagged(listener, query):
-    parsed, fetched = _fetches(query, listener)
+    url = f"{listener}{uuid.uuid4().hex}/"
+    parsed, fetched = _fetches(query.replace("http://127.0.0.1:9/", url), url)
     assert not fetched
     if parsed:
         assert sparql_text.federated(query) is None, query
@@ -278,8 +284,9 @@ def test_service_in_strings_iris_comments_and_names_is_not_flagged(listener, que
     ],
 )
 def test_the_reported_bypasses_are_flagged(listener, text):
-    text = text.replace("URL", listener)
-    assert _fetches(text, listener, update="LOAD" in text)[1]  # pyoxigraph does fetch
+    url = f"{listener}{uuid.uuid4().hex}/"
+    text = text.replace("URL", url)
+    assert _fetches(text, url, update="LOAD" in text)[1]  # pyoxigraph does fetch
     assert sparql_text.federated(text) in ("SERVICE", "LOAD")
 
 

@@ -12,7 +12,7 @@ an unterminated string is exactly how a keyword slips through.
 
 Linear time: each step matches one token at the current position with a regular expression
 whose repetitions cannot overlap, so a token is read once; every token consumes at least one
-character, so there are at most ``len(text)`` steps. An unterminated string or IRI fails once
+character, so there are at most ``len(text)`` steps, driven by ``finditer`` in C. An unterminated string or IRI fails once
 (and ends lexing); a ``<`` that does not start an IRI is read as an operator, and the failed
 IRI attempt stops at the next character that an IRI cannot hold, which no later attempt
 re-reads.
@@ -61,6 +61,7 @@ _TOKEN = re.compile(
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
   | (?P<number>[0-9]+\.?[0-9]*[eE][+-]?[0-9]+|\.[0-9]+[eE][+-]?[0-9]+|[0-9]*\.[0-9]+|[0-9]+)
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|[{{}}()\[\],;.*+\-/!=<>^|?$])
+  | (?P<bad>.)
 """,
     re.VERBOSE | re.DOTALL,
 )
@@ -85,18 +86,23 @@ def _where(text: str, pos: int) -> str:
     return f"line {line}, column {pos - (text.rfind(chr(10), 0, pos) + 1) + 1}"
 
 
+def _scan(text: str) -> Iterator[re.Match]:
+    """One match per token, in order; every character belongs to exactly one (``bad`` catches
+    the rest), so ``finditer`` never skips text and the scan runs at the regex engine's speed."""
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        if kind == "bad":
+            raise SparqlTextError(f"unexpected character {m.group()!r} at {_where(text, m.start())}")
+        if kind == "open_string" or kind == "open_long_string":
+            raise SparqlTextError(f"unterminated string starting at {_where(text, m.start())}")
+        yield m
+
+
 def tokens(text: str) -> Iterator[Token]:
     """The tokens of ``text`` in order (whitespace and comments included)."""
-    pos, end = 0, len(text)
-    while pos < end:
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            raise SparqlTextError(f"unexpected character {text[pos]!r} at {_where(text, pos)}")
+    for m in _scan(text):
         kind = m.lastgroup or ""
-        if kind.startswith("open_"):
-            raise SparqlTextError(f"unterminated string starting at {_where(text, pos)}")
-        yield Token("string" if kind == "long_string" else kind, m.group(), pos)
-        pos = m.end()
+        yield Token("string" if kind == "long_string" else kind, m.group(), m.start())
 
 
 def significant(text: str) -> list[Token]:
@@ -104,11 +110,9 @@ def significant(text: str) -> list[Token]:
     return [t for t in tokens(text) if t.kind not in ("ws", "comment")]
 
 
-def _starts_with_keyword(tok: Token, word: str) -> bool:
+def _starts_with_keyword(name: str, word: str) -> bool:
     """Whether pyoxigraph could read ``word`` as a keyword at the start of this name token."""
-    if tok.kind != "name":
-        return False
-    prefix = tok.text.split(":", 1)[0].upper()
+    prefix = name.split(":", 1)[0].upper()
     for glued in ("TRUE", "FALSE"):  # ``?s ?p trueSERVICE <x> {}`` is ``true`` then SERVICE
         if prefix.startswith(glued) and prefix != glued:
             prefix = prefix[len(glued) :]
@@ -121,10 +125,11 @@ def federated(text: str, words: tuple[str, ...] = FEDERATED) -> str | None:
 
     Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``.
     """
-    for tok in tokens(text):
-        for word in words:
-            if _starts_with_keyword(tok, word):
-                return word
+    for m in _scan(text):
+        if m.lastgroup == "name":
+            for word in words:
+                if _starts_with_keyword(m.group(), word):
+                    return word
     return None
 
 
@@ -141,21 +146,22 @@ def check_shape(text: str, max_depth: int) -> None:
     worker's stack, so such text is refused before it reaches one.
     """
     depth = 0
-    for tok in tokens(text):
-        if tok.kind == "punct" or tok.kind == "iri":
+    for m in _scan(text):
+        kind = m.lastgroup
+        if kind == "punct" or kind == "iri":
             # an IRI-shaped ``<(((…)>`` may be read by pyoxigraph as ``<`` and nested parentheses
             before = depth
-            for i, ch in enumerate(tok.text):
+            for i, ch in enumerate(m.group()):
                 if ch in _OPENERS:
                     depth += 1
                     if depth > max_depth:
                         raise SparqlTextError(
                             f"the text nests brackets more than {max_depth} levels deep "
-                            f"(at {_where(text, tok.start + i)}); this service accepts at most that"
+                            f"(at {_where(text, m.start() + i)}); this service accepts at most that"
                         )
                 elif ch in _CLOSERS:
                     depth -= 1
-            if tok.kind == "iri":
+            if kind == "iri":
                 depth = max(depth, before)
 
 
