@@ -137,6 +137,9 @@ def cmd_serve(args) -> int:
         update_token=os.environ.get("DXKG_UPDATE_TOKEN") or None,
         query_timeout=args.timeout,
         max_rows=args.max_rows,
+        max_triples=args.max_triples,
+        request_timeout=args.request_timeout,
+        connection_limit=args.connection_limit,
         threads=args.threads,
         workers=args.workers,
         allow_service=args.allow_service,
@@ -200,6 +203,19 @@ def parser() -> argparse.ArgumentParser:
         "--timeout", type=float, help=f"per-query time limit in seconds (default {DEFAULTS.query_timeout:g})"
     )
     s.add_argument("--max-rows", type=int, help=f"rows returned before truncating (default {DEFAULTS.max_rows})")
+    s.add_argument(
+        "--max-triples",
+        type=int,
+        help=f"CONSTRUCT/DESCRIBE/Graph Store GET triples before truncating (default {DEFAULTS.max_triples})",
+    )
+    s.add_argument(
+        "--request-timeout",
+        type=float,
+        help=f"seconds to receive a request's headers and body, else 408 (default {DEFAULTS.request_timeout:g})",
+    )
+    s.add_argument(
+        "--connection-limit", type=int, help=f"open connections accepted at once (default {DEFAULTS.connection_limit})"
+    )
     s.add_argument("--threads", type=int, help=f"HTTP threads (default {DEFAULTS.threads})")
     s.add_argument("--workers", type=int, help="query worker processes (default: 2 to 4, by CPU count)")
     s.add_argument(

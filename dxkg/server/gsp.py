@@ -51,9 +51,12 @@ def _handle(graph: str | None, new: bool = False) -> Response:
         fmt = conneg.best(conneg.RDF_TYPES)
         if fmt is None:
             raise ServiceError(406, "graphs are available as " + conneg.acceptable_list(conneg.RDF_TYPES))
-        reply = svc.backend.read("dump", graph=graph, format=fmt)
+        reply = svc.backend.read("dump", graph=graph, format=fmt, max_triples=svc.options.max_triples)
         resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[fmt])
         resp.vary.add("Accept")
+        if reply.get("truncated"):
+            svc.metrics.count("truncations")
+            resp.headers["X-DXKG-Truncated"] = "true"
         return resp
     security.require_token(svc.options.update_token)
     if request.method == "DELETE":
@@ -68,5 +71,17 @@ def _handle(graph: str | None, new: bool = False) -> Response:
 def _parts() -> list[tuple[str, bytes]]:
     """The RDF documents in the body: the body itself, or each file of a multipart form."""
     if request.mimetype == "multipart/form-data":
-        return [(f.content_type, f.read()) for _, f in request.files.items(multi=True)]
-    return [(request.content_type or "", request.get_data())]
+        parts = [(f.content_type or "", f.read()) for _, f in request.files.items(multi=True)]
+    else:
+        parts = [(request.content_type or "", request.get_data())]
+    for media_type, body in parts:
+        _refuse_dtd(media_type, body)
+    return parts
+
+
+def _refuse_dtd(media_type: str, body: bytes) -> None:
+    """Refuse RDF/XML that declares a DTD: pyoxigraph expands its entities (0.7 KB of nested
+    entities become a 20-million-character literal). pyoxigraph reads RDF/XML only as UTF-8,
+    so a DTD is always the bytes ``<!DOCTYPE``; RDF/XML never needs one."""
+    if ox.RdfFormat.from_media_type(media_type) == ox.RdfFormat.RDF_XML and b"<!DOCTYPE" in body:
+        raise ServiceError(400, "RDF/XML with a DOCTYPE (entity declarations) is refused: send the document without it")

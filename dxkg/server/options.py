@@ -26,6 +26,9 @@ class Options:
     max_body: int = 1024 * 1024  # bytes accepted in a request body
     max_query_len: int = 64 * 1024  # characters in a query or update string
     max_depth: int = 100  # brackets nested in a query or update ({, (, [); pyoxigraph recurses on them
+    max_triples: int = 100_000  # CONSTRUCT/DESCRIBE/Graph Store GET triples returned before truncating
+    request_timeout: float = 30.0  # seconds to receive a request's headers and body, else 408
+    connection_limit: int = 1000  # open connections before waitress stops accepting
     allow_service: bool = False
     sandbox: bool = True  # False: evaluate without the network sandbox (see server.sandbox)
     cors_origins: tuple[str, ...] = ()

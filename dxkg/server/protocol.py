@@ -117,6 +117,7 @@ def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] =
         "query": query,
         "base_iri": request.base_url,
         "max_rows": svc.options.max_rows,
+        "max_triples": svc.options.max_triples,
         "results_format": results_format,
         "rdf_format": rdf_format,
     }

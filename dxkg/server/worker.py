@@ -110,7 +110,8 @@ def run_query(store: ox.Store, task: dict) -> dict:
             if task["rdf_format"] is None:
                 return _error(406, "a CONSTRUCT/DESCRIBE result cannot be given in the requested media type")
             fmt = task["rdf_format"]
-            return {"kind": "graph", "format": fmt, "body": results.serialize(format=RDF_FORMATS[fmt])}
+            body, truncated = _capped(results, RDF_FORMATS[fmt], task.get("max_triples"))
+            return {"kind": "graph", "format": fmt, "body": body, "truncated": truncated}
         fmt = task["results_format"]
         if fmt is None:
             return _error(406, "a SELECT/ASK result cannot be given in the requested media type")
@@ -140,7 +141,23 @@ def run_dump(store: ox.Store, task: dict) -> dict:
     graph = _graph(task["graph"])
     if task["graph"] and not store.contains_named_graph(graph):
         return _error(404, f"no graph <{task['graph']}> in this store")
-    return {"body": store.dump(format=RDF_FORMATS[task["format"]], from_graph=graph)}
+    triples = (q.triple for q in store.quads_for_pattern(None, None, None, graph))
+    body, truncated = _capped(triples, RDF_FORMATS[task["format"]], task.get("max_triples"))
+    return {"body": body, "truncated": truncated}
+
+
+def _capped(triples, fmt: ox.RdfFormat, cap: int | None) -> tuple[bytes, bool]:
+    """Serialize at most ``cap`` of ``triples`` (all when ``None``); and whether there were more."""
+    more = []
+
+    def first():
+        for i, triple in enumerate(triples):
+            if i == cap:
+                more.append(True)
+                return
+            yield triple
+
+    return ox.serialize(first(), format=fmt), bool(more)
 
 
 def run_stats(store: ox.Store, task: dict) -> dict:
