@@ -458,6 +458,12 @@ def _share_issuers(text: str, found: list) -> None:
             a.issuer_name, a.national, a.province = b.issuer_name, b.national, b.province
 
 
+def _coordinated(between: str, verb: re.Match) -> bool:
+    """Whether the verb before a document is coordinated with an earlier one ("… A và bãi
+    bỏ B", "…, đồng thời sửa đổi B"): then its subject is the earlier verb's, not A."""
+    return bool(re.search(r"(?:\svà|,|đồng thời)\s*$", between[: verb.start() + 1]))
+
+
 def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
     """Relations stated between two documents of one sentence ("A … sửa đổi Điều 2 B").
 
@@ -475,8 +481,13 @@ def _doc_relations(text: str, found: list, span: Span) -> list[DocRelation]:
         if passive:
             rels.append(DocRelation(subject=cur, relation=passive, object=prev, span=span))
             continue
-        rel = next((r for r, rx in _REL_BEFORE if rx.search(between)), None)
-        if rel:
+        hit = next(((r, m) for r, rx in _REL_BEFORE if (m := rx.search(between))), None)
+        rel, second = (hit[0], _coordinated(between, hit[1])) if hit else (None, False)
+        if rel and second and i - 1 in incoming:
+            incoming[i] = (incoming[i - 1][0], rel)  # "X thay thế A và bãi bỏ B": B's verb is X's
+        elif rel and second:
+            continue  # "… A và bãi bỏ B" with the subject outside the two: not A's act
+        elif rel:
             incoming[i] = (i - 1, rel)
         elif (
             i - 1 in incoming
@@ -500,7 +511,7 @@ def refs_in_text(text: str, span: Span, province: str | None) -> list[LegalRef]:
 
 # ---------------------------------------------------------------- document structure
 _BASIS_MARK = re.compile(r"^(?:Căn cứ|Thực hiện|Xét|Trên cơ sở)\b", re.I)
-_PROPOSAL = re.compile(r"^(?:[Tt]heo|[Xx]ét) đề nghị\b")
+_PROPOSAL = re.compile(r"^(?:[Tt]heo|[Xx]ét) đề nghị\b|^Xét\s+(?:Tờ trình|[Bb]áo cáo)\b")
 _BODY_START = re.compile(
     r"^(?:QUYẾT ĐỊNH|QUYẾT NGHỊ|NGHỊ QUYẾT|CHỈ THỊ)\s*:|"
     r"ban hành [^.]*?(?:như sau|với (?:những|các) nội dung)\s*:?\s*$"
@@ -677,7 +688,21 @@ def find_references(
             carried = _source_relations(clause, found, role, carried)
             refs.extend(r for _, _, r in found)
             rels.extend(clause_rels)
+    _same_document_again(refs)
     return refs, rels
+
+
+def _same_document_again(refs: list[LegalRef]) -> None:
+    """ "Kế hoạch số 120/KH-UBND nêu trên": a symbol named again without its issuer is the
+    document named earlier (or later) in the same text with one — its issuer and scope."""
+    named = {}
+    for r in refs:
+        if r.symbol and r.issuer_name and not r.national:
+            named.setdefault(r.symbol, r)
+    for r in refs:
+        full = named.get(r.symbol)
+        if full and not r.issuer_name and not r.national:
+            r.issuer_name, r.province = full.issuer_name, full.province
 
 
 def _nested_are_cited(rels: list[DocRelation]) -> None:
@@ -690,7 +715,7 @@ def _nested_are_cited(rels: list[DocRelation]) -> None:
 
 def _context_relation(role: str, clause: str) -> tuple[str, str]:
     if role == "basis":
-        if re.search(r"(?:^|\s)(?:[Tt]heo|[Xx]ét) đề nghị\b", clause):
+        if re.search(r"(?:^|\s)(?:[Tt]heo|[Xx]ét) đề nghị\b|^\W*Xét\s+(?:Tờ trình|[Bb]áo cáo)\b", clause):
             return "basis", "proposed_by"
         return "basis", "based_on"
     return ("header" if role == "title" else role), "cites"
@@ -723,7 +748,9 @@ def _source_relations(clause: str, found: list, role: str, carried: bool = False
         hit = next(((r, m) for r, rx in _REL_BEFORE if (m := rx.search(before))), None)
         rel = hit[0] if hit else None
         verb_at = (prev_end or 0) + hit[1].start() if hit else start
-        if rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role, carried, verb_at, rel):
+        if rel and rel != "based_on" and shared and _coordinated(before, hit[1]):
+            shared = rel  # "Nghị quyết này thay thế A và bãi bỏ Điều 3 B"
+        elif rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role, carried, verb_at, rel):
             shared = rel
         elif not (
             shared

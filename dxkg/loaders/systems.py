@@ -46,7 +46,7 @@ _VERBS = [  # (relation, folded pattern); "provides_data_to" is read as the obje
         rf"|(?:khai thac|su dung|tai su dung) {_DATA}(?! cho)",
     ),
     ("provides_data_to", rf"(?:cung cap|chia se|truyen|gui|day) {_DATA}(?: \w+){{0,2}}? (?:cho|len|ve|vao|sang)"),
-    ("integrates", r"tich hop"),
+    ("integrates", r"tich hop|hop nhat (?:voi|vao)"),
     ("connects", r"ket noi|lien thong|lien ket"),
     ("shares_data", rf"chia se(?: {_DATA})?"),
     ("syncs", rf"dong bo(?:,? thong nhat)?(?= voi| giua| {_DATA}| sang| len| ve)"),  # not "triển khai đồng bộ"
@@ -80,8 +80,9 @@ def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef
             None
             if national
             else (
-                find_province(text[end : end + 60])
+                find_province(text[end - 4 if folded[:end].endswith("tinh") else end : end + 60])
                 if re.match(r"\s*(?:\([^)]*\)\s*)?(?:(?:cua|thuoc) )?(?:tinh|thanh pho) ", folded[end : end + 24])
+                or folded[:end].endswith("tinh")
                 else None
             )
             or province
@@ -152,7 +153,12 @@ def _named(text: str, folded: str, province: str | None) -> list[tuple[int, int,
         if not words or " ".join(words) in _GENERIC or len(words) > 14:
             continue
         end = m.start() + len(name)
-        if _LOCAL_BELOW.match(folded[end:]) and not find_province(text[end : end + 50]):
+        below = _LOCAL_BELOW.match(folded[end:])
+        if (
+            below
+            and text[end + below.end() : end + below.end() + 1].isupper()
+            and not find_province(text[end : end + 50])
+        ):
             continue  # a district's or city's own system: no scope in the graph for it
         national = bool(_NATIONAL_NAME.search(fold(name)))
         scope, written_end = None if national else province, end
@@ -329,7 +335,10 @@ def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[Syst
             prev_end = a_e
             continue
         v = _verb(between)
-        if v and len(between) <= 120:
+        if v and last and last[2] is a and _AND_VERB.match(between):
+            links.append(_link(last[0], b, v[2], between, span))  # "A … B và cung cấp dữ liệu cho C": A's verb
+            last = (last[0], v[2], b, between)
+        elif v and len(between) <= 120:
             last = (a, v[2], b, between)
             for subject in [*subjects, a]:
                 if not _same(subject, b):
@@ -352,6 +361,11 @@ def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[Syst
     return links
 
 
+# "A lấy dữ liệu từ B và liên thông với C": a second verb of A's, right after its first object
+_AND_VERB = re.compile(
+    r"^[^;]{0,40}?(?:\bva|,|\bdong thoi)\s+(?:duoc\s+)?(?:ket noi|lien thong|lien ket|tich hop|dong bo"
+    r"|chia se|khai thac|su dung|nhan|lay|tra cuu|cung cap|truyen|gui|day|ke thua|tai su dung)\b"
+)
 # "…B của Công an tỉnh và C": the object's owner between two coordinated objects
 _AND = re.compile(r"^[^;]{0,60}(?:,|\bva)\s*$")
 
