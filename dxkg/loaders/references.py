@@ -450,7 +450,7 @@ def _apply_issuer_name(ref: LegalRef, national: bool | None) -> None:
 
 def _share_issuers(text: str, found: list) -> None:
     """ "Quyết định số A và Quyết định số B của Bộ trưởng …": A takes B's issuer and scope."""
-    for (s1, e1, a), (s2, _, b) in zip(found, found[1:]):
+    for (_, e1, a), (s2, _, b) in zip(found, found[1:], strict=False):
         between = text[e1:s2]
         if a.issuer_name or not b.issuer_name:
             continue
@@ -668,7 +668,7 @@ def find_references(
     """Every legal reference in a document, with its relation to the document, and the
     relations stated between two cited documents. Cited documents get their year from
     their own symbol or date, never from the citing document's."""
-    cleaned = [clean(l) for l in lines]
+    cleaned = [clean(line) for line in lines]
     roles = _line_roles(lines, cleaned)
     own = _own_symbols(cleaned, own_symbol)
     refs: list[LegalRef] = []

@@ -329,7 +329,7 @@ def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[Syst
     prev_end = offset
     last = None  # (subject, relation, object) of the last link, as written
     subjects: list = []  # systems listed before the first verb
-    for (a_s, a_e, a), (b_s, _, b) in zip(inside, inside[1:]):
+    for (a_s, a_e, a), (b_s, _, b) in zip(inside, inside[1:], strict=False):
         between = folded[a_e:b_s]
         if _same(a, b):
             prev_end = a_e
@@ -412,7 +412,7 @@ def find_systems(lines: list[str], file: str, province: str | None) -> tuple[lis
     for first, last, text in _units(lines):
         span = Span(file, first, last, text[:500])
         for sentence in _sentences(text):
-            m, l = _links_in_sentence(sentence, province, replace(span, text=sentence[:500]))
-            mentions.extend(m)
-            links.extend(l)
+            found, stated = _links_in_sentence(sentence, province, replace(span, text=sentence[:500]))
+            mentions.extend(found)
+            links.extend(stated)
     return mentions, links
