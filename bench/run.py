@@ -1,6 +1,6 @@
 """Benchmark dxkg against its peers on a synthetic national corpus, side by side in one run.
 
-    python bench/run.py [--size S|M|L] [--out bench/results.md] [--install]
+    python -m bench.run [--size S|M|L] [--out bench/results.md] [--install]
 
 Peers, each over the same synthetic corpus (``bench/synth.py``):
   dxkg        ``dxkg serve`` (/sparql over HTTP), started as a subprocess
@@ -39,16 +39,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from the repo
+import pyoxigraph as ox
+import requests
 
-import pyoxigraph as ox  # noqa: E402
-import requests  # noqa: E402
-
-from bench import servers, synth  # noqa: E402
-from dxkg.kg import queries  # noqa: E402
-from dxkg.kg.namespaces import PREFIXES  # noqa: E402
-from dxkg.kg.remote import RemoteStore, endpoints_for  # noqa: E402
-from dxkg.kg.store import EmbeddedStore  # noqa: E402
+from bench import servers, synth
+from dxkg.kg import queries
+from dxkg.kg.namespaces import PREFIXES
+from dxkg.kg.remote import RemoteStore, endpoints_for
+from dxkg.kg.store import EmbeddedStore
 
 PEER_PACKAGES = ["rdflib-endpoint==0.6.3", "uvicorn==0.54.0"]
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -305,7 +303,9 @@ def ensure_peer_packages(install: bool) -> str | None:
     if importlib.util.find_spec("rdflib_endpoint") and importlib.util.find_spec("uvicorn"):
         return None
     if not install:
-        return f"rdflib-endpoint not installed (bench/run.py --install, or pip install {' '.join(PEER_PACKAGES)})"
+        return (
+            f"rdflib-endpoint not installed (python -m bench.run --install, or pip install {' '.join(PEER_PACKAGES)})"
+        )
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", *PEER_PACKAGES], check=True)
     return None
 

@@ -30,10 +30,10 @@ from dxkg.domain.places import PROVINCES_2008
 from dxkg.domain.text import slug
 from dxkg.kg import iris
 from dxkg.kg.build import Builder, doc_type_iri
-from dxkg.kg.build_rows import pillar
 from dxkg.kg.build_systems import category_iri
 from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from dxkg.kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
+from dxkg.loaders.appendix import pillar
 
 SIZES = {"S": (1, 1), "M": (63, 1), "L": (63, 10)}
 LAST_YEAR = 2025

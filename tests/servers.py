@@ -3,21 +3,19 @@
 
 Oxigraph server always runs (the ``oxigraph`` PyPI package is a test extra); Virtuoso runs
 when ``virtuoso-t`` is installed, else its tests are skipped with the reason printed.
-The process handling itself lives in ``bench/servers.py``, which the benchmark shares.
+The process handling itself lives in ``bench/servers.py``, which the benchmark shares;
+``bench`` is importable from the repository root (pyproject's pytest ``pythonpath``).
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import pytest
 from requests.auth import HTTPDigestAuth
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
-
-from bench import servers  # noqa: E402
-from dxkg.kg.remote import RemoteStore, endpoints_for  # noqa: E402
+from bench import servers
+from dxkg.kg.remote import RemoteStore, endpoints_for
 
 
 def remote_store(server: servers.Server, **options) -> RemoteStore:

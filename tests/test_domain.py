@@ -77,3 +77,11 @@ def test_places_2025():
     assert set(merged) | set(places.UNCHANGED_2025) == set(places.PROVINCES_2008)
     assert len(merged) + len(places.UNCHANGED_2025) == 63  # each old province merges once
     assert places.CITIES <= set(places.all_provinces())
+
+
+def test_pillar_words_name_pillars_of_the_scheme():
+    from dxkg.loaders.appendix import PILLAR_WORDS, pillar
+
+    assert {p for _, p in PILLAR_WORDS} <= codes.PILLARS
+    assert pillar("II. Phát triển hạ tầng số") == "infrastructure"
+    assert pillar("Nhiệm vụ khác") == "other"

@@ -12,7 +12,18 @@ import pytest
 from dxkg.kg import iris, queries
 from dxkg.kg.build import Builder
 from dxkg.kg.store import EmbeddedStore
-from dxkg.loaders.records import AgencyRef, Budget, Header, LegalRef, ParsedDocument, Span, SystemLink, SystemRef, Task
+from dxkg.loaders.records import (
+    AgencyRef,
+    Budget,
+    Deadline,
+    Header,
+    LegalRef,
+    ParsedDocument,
+    Span,
+    SystemLink,
+    SystemRef,
+    Task,
+)
 
 
 def ref(
@@ -209,6 +220,7 @@ def test_tasks_carry_agencies_budget_deadline_basis_and_provenance():
             AgencyRef("Các sở, ban, ngành", "Các sở, ban, ngành", kind="group"),
         ],
         deadline="Quý IV/2023",
+        due=Deadline(date(2023, 10, 1), date(2023, 12, 31)),
         budgets=[Budget("thue_dich_vu", "Thuê dịch vụ", Decimal("1.5"))],
         years=3,
         refs=[basis],

@@ -21,7 +21,6 @@ from dxkg.domain.places import (
     AGENCY_MERGER_DATE,
     AGENCY_MERGERS_2025,
     MERGERS_2025,
-    PROVINCE_MERGER_ACT,
     PROVINCE_MERGER_DATE,
     all_provinces,
     province_after_2025,
@@ -34,7 +33,7 @@ from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from dxkg.kg.paths import ONTOLOGY_DIR
 from dxkg.kg.rdf import ELI, ORG, RDFS, SCHEMA, SKOS, GraphWriter, vi
 from dxkg.kg.resolve import Resolver
-from dxkg.loaders.agencies import canonical_agency, issuer_of_code
+from dxkg.loaders.document import MERGER_ACT
 from dxkg.loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
 
 RELATIONS = {
@@ -52,22 +51,6 @@ RELATIONS = {
 
 def doc_type_iri(type_code: str | None) -> str:
     return f"{ID}code/doctype-{concept(type_code)}"
-
-
-# The 2025 province merger act, cited by the reorganisation events of the shared graph.
-MERGER_ACT = LegalRef(
-    written=PROVINCE_MERGER_ACT,
-    symbol=PROVINCE_MERGER_ACT,
-    type_code="NQ",
-    number="202",
-    year=2025,
-    issuer_code="QH15",
-    national=True,
-    span=Span("", 0, 0),
-    date=date(2025, 6, 12),
-    issuer_name="Quốc hội",
-    subject="về việc sắp xếp đơn vị hành chính cấp tỉnh năm 2025",
-)
 
 
 @dataclass
@@ -94,7 +77,7 @@ class Builder(RowsMixin, SystemsMixin):
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
         refs = [MERGER_ACT] + [r for doc in docs for r in self._all_refs(doc)]
-        refs += [own for own in map(self._own_ref, docs) if own]
+        refs += [doc.own for doc in docs if doc.own]
         for ref in refs:
             self.resolver.add(ref)
         for ref in refs:  # every mention merged into its node before any node is written
@@ -134,27 +117,6 @@ class Builder(RowsMixin, SystemsMixin):
             yield rel.object
         for row in doc.tasks + doc.indicators:
             yield from row.refs
-
-    @staticmethod
-    def _own_ref(doc: ParsedDocument) -> LegalRef | None:
-        """The source document as a citable document, when its header has a number."""
-        h = doc.header
-        if not (h.number and h.symbol and h.type_code):
-            return None
-        issuer = h.symbol.split("-")[-1] if "-" in h.symbol else None
-        return LegalRef(
-            written=h.symbol,
-            symbol=h.symbol,
-            type_code=h.type_code,
-            number=h.number,
-            year=h.year,
-            issuer_code=issuer,
-            national=False,
-            province=h.province,
-            span=h.span or Span(doc.file, 1, 1),
-            date=h.date,
-            issuer_name=h.issuer,
-        )
 
     # ------------------------------------------------------------------ shared
     @staticmethod
@@ -205,7 +167,7 @@ class Builder(RowsMixin, SystemsMixin):
     # ------------------------------------------------------------------ document
     def document(self, w: GraphWriter, doc: ParsedDocument) -> str:
         h = doc.header
-        own = self._own_ref(doc)
+        own = doc.own
         src = self.resolver.node(own).iri if own else iris.source(doc.stem)
         w.typed(src, DX + "SourceDocument", DX + "LegalDocument", ELI + "LegalResource")
         w.value(src, DX + "sourceFile", doc.file)
@@ -224,7 +186,7 @@ class Builder(RowsMixin, SystemsMixin):
         w.value(src, ELI + "date_document", h.date)
         w.value(src, DX + "place", h.place)
         w.value(src, DX + "issuerName", h.issuer)
-        issuer = canonical_agency(h.issuer) if h.issuer else issuer_of_code(own and own.issuer_code)
+        issuer = h.issuer_agency
         if issuer:
             w.add(src, ELI + "passed_by", self.agency(issuer, h.province))
         scope = self.place(h.province)
@@ -297,10 +259,10 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(iri, ELI + "title", vi(t))
         if n.subjects:
             w.value(iri, DX + "subject", n.subjects[0])
-        for name_ in sorted(n.issuer_names):
+        for name_, agency in sorted(n.issuers.items()):
             w.value(iri, DX + "issuerName", name_)
-            w.add(iri, ELI + "passed_by", self.agency(canonical_agency(name_), n.province))
-        by_code = None if n.issuer_names else issuer_of_code(n.issuer_code)
+            w.add(iri, ELI + "passed_by", self.agency(agency, n.province))
+        by_code = None if n.issuers else n.code_issuer
         if by_code:  # the text names no issuer: the symbol's issuer part says who it is
             w.add(iri, ELI + "passed_by", self.agency(by_code, n.province))
         scope = self.place(None if n.national else n.province)

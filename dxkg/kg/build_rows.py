@@ -5,45 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from dxkg.domain.codes import BUDGET_CATEGORIES
-from dxkg.domain.text import fold, slug
+from dxkg.domain.text import slug
 from dxkg.kg import iris
 from dxkg.kg.namespaces import DX, ID
 from dxkg.kg.rdf import DCT, SCHEMA, SKOS, TIME, GraphWriter, vi
-from dxkg.loaders.appendix import ALL
-from dxkg.loaders.records import ParsedDocument
-from dxkg.loaders.values import parse_deadline
-
-PILLARS = [  # keyword (folded) → pillar notation of the task-group scheme; first match wins
-    ("nhan thuc", "awareness"),
-    ("tuyen truyen", "awareness"),
-    ("the che", "institutions"),
-    ("co che", "institutions"),
-    ("chinh sach", "institutions"),
-    ("an toan", "security"),
-    ("an ninh mang", "security"),
-    ("ha tang", "infrastructure"),
-    ("du lieu", "data"),
-    ("nen tang", "data"),
-    ("nhan luc", "workforce"),
-    ("dao tao", "workforce"),
-    ("ky nang", "workforce"),
-    ("kinh te so", "economy"),
-    ("xa hoi so", "society"),
-    ("chinh quyen", "government"),
-    ("thu tuc hanh chinh", "government"),
-    ("dich vu cong", "government"),
-    ("chinh phu so", "government"),
-    ("co quan", "government"),
-    ("so, ban, nganh", "government"),
-    ("ubnd", "government"),
-    ("huyen", "government"),
-]
-
-
-def pillar(text: str) -> str:
-    """The pillar of a task group from the words of its path ("other" when none fits)."""
-    f = fold(text)
-    return next((p for k, p in PILLARS if k in f), "other")
+from dxkg.loaders.records import ALL, Deadline, ParsedDocument
 
 
 class RowsMixin:
@@ -81,7 +47,7 @@ class RowsMixin:
         iri = self.row(w, kind, cls, doc, src, rec, rec.title)
         w.value(iri, DCT + "title", vi(rec.title))
         w.value(iri, DX + "tableIndex", rec.table)
-        w.add(iri, DX + "inGroup", self.task_group(w, src, rec.appendix, rec.group, groups))
+        w.add(iri, DX + "inGroup", self.task_group(w, src, rec.appendix, rec.group, rec.pillar, groups))
         self.agencies_of(w, iri, DX + "leadAgency", rec.leads, province)
         self.agencies_of(w, iri, DX + "cooperatingAgency", rec.coops, province)
         for ref in rec.refs:
@@ -90,7 +56,7 @@ class RowsMixin:
 
     def task(self, w: GraphWriter, doc: ParsedDocument, src: str, t, groups: dict) -> None:
         iri = self.planned_row(w, "task", DX + "Task", doc, src, t, groups)
-        self.deadline(w, iri, t.deadline, doc.header.year, doc.header.period)
+        self.deadline(w, iri, t.deadline, t.due)
         w.value(iri, DX + "expectedResult", t.result)
         w.value(iri, DX + "leader", t.leader)
         w.value(iri, DX + "note", t.note)
@@ -149,7 +115,7 @@ class RowsMixin:
         w.provenance(iri, src, tot.span)
 
     @staticmethod
-    def task_group(w: GraphWriter, src: str, appendix: str, path: list, seen: dict) -> str | None:
+    def task_group(w: GraphWriter, src: str, appendix: str, path: list, pillar: str, seen: dict) -> str | None:
         """The innermost group row a task sits under, as a dx:TaskGroup mapped to a pillar."""
         if not path:
             return None
@@ -161,7 +127,7 @@ class RowsMixin:
                 w.typed(iri, DX + "TaskGroup", SKOS + "Concept")
                 w.add(iri, SKOS + "prefLabel", vi(path[depth - 1]))
                 w.label(iri, path[depth - 1])
-                w.add(iri, SKOS + "broader", parent or f"{ID}code/pillar-{pillar(' '.join(path[:depth]))}")
+                w.add(iri, SKOS + "broader", parent or f"{ID}code/pillar-{pillar}")
                 seen[key] = iri
             parent = seen[key]
         return parent
@@ -171,12 +137,13 @@ class RowsMixin:
             w.add(subject, prop, self.agency(a, province))
 
     @staticmethod
-    def deadline(w: GraphWriter, task: str, text: str | None, year: int | None, period: tuple | None = None) -> None:
+    def deadline(w: GraphWriter, task: str, text: str | None, d: Deadline | None) -> None:
         """The deadline as written, as an OWL-Time interval, and as a frequency when standing."""
         if not text:
             return
         w.value(task, DX + "deadlineText", text)
-        d = parse_deadline(text, year, period)
+        if d is None:
+            return
         if d.frequency:
             w.add(task, DX + "frequency", iris.code("freq", d.frequency))
         if d.start or d.end:

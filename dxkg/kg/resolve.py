@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
-from dxkg.loaders.records import LegalRef
+from dxkg.loaders.records import AgencyRef, LegalRef
 
 
 @dataclass
@@ -30,7 +30,8 @@ class DocNode:
     national: bool
     province: str | None
     dates: set = field(default_factory=set)
-    issuer_names: set = field(default_factory=set)
+    issuers: dict = field(default_factory=dict)  # issuer name as written → AgencyRef
+    code_issuer: AgencyRef | None = None  # the body the issuer code stands for
     subjects: list = field(default_factory=list)
     titles: set = field(default_factory=set)
 
@@ -93,11 +94,12 @@ class Resolver:
                 ref.issuer_code,
                 ref.national or not ref.province,
                 None if ref.national else ref.province,
+                code_issuer=ref.code_issuer,
             )
         if ref.date:
             n.dates.add(ref.date)
-        if ref.issuer_name:
-            n.issuer_names.add(ref.issuer_name)
+        if ref.issuer_name and ref.issuer:
+            n.issuers.setdefault(ref.issuer_name, ref.issuer)
         if ref.subject and ref.subject not in n.subjects:
             n.subjects.append(ref.subject)
         if ref.title:

@@ -24,14 +24,11 @@ from decimal import Decimal
 from dxkg.domain.text import fold
 
 from .agencies import parse_agency_cell
-from .records import Appendix, Budget, Indicator, ParseIssue, ServiceUsage, StatedTotal, Task
+from .records import ALL, TOTAL, Appendix, Budget, Indicator, ParseIssue, ServiceUsage, StatedTotal, Task
 from .references import refs_in_text
 from .tables import Row, Table, is_row_number, is_total_label
 from .text import clean
 from .values import first_number, parse_amount, parse_count
-
-ALL = "all"  # category of a grand total over every budget category / service group
-TOTAL = "total"  # category of a budget total that sums every category
 
 
 @dataclass
@@ -625,3 +622,37 @@ def extract(
             out.issues.append(ParseIssue(file, table.start, f"table not read: {type(e).__name__}: {e}"))
     out.issues += check_totals(out, file)
     return out
+
+
+# ---------------------------------------------------------------- pillars of task groups
+PILLAR_WORDS = [  # keyword (folded) → pillar notation of the task-group scheme; first match wins
+    ("nhan thuc", "awareness"),
+    ("tuyen truyen", "awareness"),
+    ("the che", "institutions"),
+    ("co che", "institutions"),
+    ("chinh sach", "institutions"),
+    ("an toan", "security"),
+    ("an ninh mang", "security"),
+    ("ha tang", "infrastructure"),
+    ("du lieu", "data"),
+    ("nen tang", "data"),
+    ("nhan luc", "workforce"),
+    ("dao tao", "workforce"),
+    ("ky nang", "workforce"),
+    ("kinh te so", "economy"),
+    ("xa hoi so", "society"),
+    ("chinh quyen", "government"),
+    ("thu tuc hanh chinh", "government"),
+    ("dich vu cong", "government"),
+    ("chinh phu so", "government"),
+    ("co quan", "government"),
+    ("so, ban, nganh", "government"),
+    ("ubnd", "government"),
+    ("huyen", "government"),
+]
+
+
+def pillar(text: str) -> str:
+    """The pillar of a task group from the words of its path ("other" when none fits)."""
+    f = fold(text)
+    return next((p for k, p in PILLAR_WORDS if k in f), "other")

@@ -14,14 +14,17 @@ and table row, so every step below reads them as it reads a text export.
 from __future__ import annotations
 
 import traceback
+from datetime import date
 from pathlib import Path
 
+from dxkg.domain.places import PROVINCE_MERGER_ACT
 from dxkg.domain.text import nfc
-from dxkg.loaders import agencies, appendix, guard, references, structure, systems, tables
+from dxkg.loaders import agencies, appendix, guard, references, structure, systems, tables, values
 from dxkg.loaders.attached import attached_start, shift_spans
+from dxkg.loaders.layout import is_table_line
 from dxkg.loaders.readers import BINARY_SUFFIXES, columns, read_binary
 from dxkg.loaders.readers.source import DocumentError, Source
-from dxkg.loaders.records import AgencyMention, Header, ParsedDocument, ParseIssue, Span
+from dxkg.loaders.records import AgencyMention, Header, LegalRef, ParsedDocument, ParseIssue, Span
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 DOCUMENT_SUFFIXES = TEXT_SUFFIXES | BINARY_SUFFIXES
@@ -134,7 +137,71 @@ def read_document(
         doc.systems, doc.system_links = sysdata
     step("systems in rows", lambda: systems_of_rows(doc, province))
     doc.agencies = step("agencies", lambda: agencies_in_text(lines, doc.file)) or []
+    step("names and deadlines", lambda: read_for_graph(doc))
     return doc
+
+
+def own_ref(doc: ParsedDocument) -> LegalRef | None:
+    """The source document as a citable document, when its header has a number."""
+    h = doc.header
+    if not (h.number and h.symbol and h.type_code):
+        return None
+    issuer = h.symbol.split("-")[-1] if "-" in h.symbol else None
+    return LegalRef(
+        written=h.symbol,
+        symbol=h.symbol,
+        type_code=h.type_code,
+        number=h.number,
+        year=h.year,
+        issuer_code=issuer,
+        national=False,
+        province=h.province,
+        span=h.span or Span(doc.file, 1, 1),
+        date=h.date,
+        issuer_name=h.issuer,
+    )
+
+
+def resolve_issuers(ref: LegalRef) -> LegalRef:
+    """The bodies a reference's issuer name and issuer code stand for, as canonical agencies."""
+    ref.issuer = agencies.canonical_agency(ref.issuer_name) if ref.issuer_name else None
+    ref.code_issuer = agencies.issuer_of_code(ref.issuer_code)
+    return ref
+
+
+def read_for_graph(doc: ParsedDocument) -> None:
+    """What the graph builder needs read from the text besides the records: the document as a
+    citable reference, every issuer as a canonical agency, deadlines as intervals, and the
+    pillar each task group falls under (dxkg.kg parses nothing)."""
+    h = doc.header
+    doc.own = own_ref(doc)
+    refs = list(doc.refs) + [r for rel in doc.doc_relations for r in (rel.subject, rel.object)]
+    refs += [r for row in doc.tasks + doc.indicators for r in row.refs] + ([doc.own] if doc.own else [])
+    for ref in refs:
+        resolve_issuers(ref)
+    h.issuer_agency = agencies.canonical_agency(h.issuer) if h.issuer else doc.own and doc.own.code_issuer
+    for row in doc.tasks + doc.indicators:
+        row.pillar = appendix.pillar(row.group[0]) if row.group else "other"
+    for t in doc.tasks:
+        t.due = values.parse_deadline(t.deadline, h.year, h.period) if t.deadline else None
+
+
+# The 2025 province merger act, cited by the reorganisation events of the shared graph.
+MERGER_ACT = resolve_issuers(
+    LegalRef(
+        written=PROVINCE_MERGER_ACT,
+        symbol=PROVINCE_MERGER_ACT,
+        type_code="NQ",
+        number="202",
+        year=2025,
+        issuer_code="QH15",
+        national=True,
+        span=Span("", 0, 0),
+        date=date(2025, 6, 12),
+        issuer_name="Quốc hội",
+        subject="về việc sắp xếp đơn vị hành chính cấp tỉnh năm 2025",
+    )
+)
 
 
 def agencies_in_text(lines: list[str], file: str) -> list[AgencyMention]:
@@ -143,7 +210,7 @@ def agencies_in_text(lines: list[str], file: str) -> list[AgencyMention]:
     return [
         AgencyMention(a, Span(file, n, n, line.strip()))
         for n, line in enumerate(lines, 1)
-        if line.strip() and not structure.is_table_line(line)
+        if line.strip() and not is_table_line(line)
         for a in agencies.find_agencies(line)
     ]
 

@@ -1,6 +1,7 @@
 """Plain records that loaders produce and kg/ turns into RDF.
 
-Loaders know nothing of RDF; kg/ knows nothing of parsing. Every record carries a
+Loaders know nothing of RDF; kg/ knows nothing of parsing: every name, date and deadline
+kg/ needs is read here (agencies resolved, deadlines as intervals, pillars of task groups). Every record carries a
 ``Span`` (file name and 1-based line range) so that each fact in the graph can
 point back to where a person can read it.
 """
@@ -11,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+ALL = "all"  # category of a grand total over every budget category / service group
+TOTAL = "total"  # category of a budget total that sums every category
+
 
 @dataclass(frozen=True)
 class Span:
@@ -20,6 +24,16 @@ class Span:
     line: int
     end_line: int
     text: str = ""  # the source line(s) as written, for people reading provenance
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A deadline as an interval; ``frequency`` is set for standing duties
+    ("continuous" for "Thường xuyên"/"Cả năm", "yearly" for "Hằng năm"…)."""
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    frequency: str | None = None
 
 
 @dataclass
@@ -50,6 +64,8 @@ class LegalRef:
     title: str | None = None  # laws cited by name: "Luật Giao dịch điện tử"
     relation: str = "cites"  # based_on | cites | amends | implements | replaces | approves | proposed_by
     context: str = "body"  # basis | body | table | header
+    issuer: AgencyRef | None = None  # the body ``issuer_name`` names, resolved by the loaders
+    code_issuer: AgencyRef | None = None  # the body the symbol's issuer code stands for
 
 
 @dataclass
@@ -135,6 +151,8 @@ class Task:
     leads: list = field(default_factory=list)  # [AgencyRef]
     coops: list = field(default_factory=list)  # [AgencyRef]
     deadline: str | None = None  # as written
+    due: Deadline | None = None  # the deadline read as an interval or a frequency
+    pillar: str = "other"  # pillar of the top group (a notation of dx:TaskGroupScheme)
     result: str | None = None
     leader: str | None = None  # lãnh đạo chỉ đạo
     budgets: list = field(default_factory=list)  # [Budget]
@@ -152,6 +170,7 @@ class Indicator:
     title: str
     span: Span
     group: list = field(default_factory=list)
+    pillar: str = "other"  # pillar of the top group (a notation of dx:TaskGroupScheme)
     target: str | None = None  # as written: "Tối thiểu 80"
     value: Decimal | None = None  # 80
     unit: str | None = None  # "%"
@@ -220,6 +239,7 @@ class Header:
     province: str | None = None  # canonical province name: "Hà Nam"
     span: Span | None = None
     period: tuple | None = None  # (first year, last year) a multi-year plan covers: "giai đoạn 2025 - 2027"
+    issuer_agency: AgencyRef | None = None  # the issuer as a canonical agency
 
 
 @dataclass
@@ -254,6 +274,7 @@ class ParsedDocument:
     reader: str = "text"  # text | layout | docx | pdf | ocr: how the lines were obtained
     places: dict = field(default_factory=dict)  # line → readers.source.Place (page, table row)
     attached: list = field(default_factory=list)  # [ParsedDocument] issued with this decision ("kèm theo")
+    own: LegalRef | None = None  # the document itself as a citable document, when it has a number
     part: str = ""  # for a document attached to another in the same file: what tells it apart ("kem-theo-1")
 
     @property

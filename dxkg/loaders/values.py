@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from dxkg.domain.text import fold
 
+from .records import Deadline
 from .text import clean
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-
-
-@dataclass(frozen=True)
-class Deadline:
-    """A deadline as an interval; ``frequency`` is set for standing duties
-    ("continuous" for "Thường xuyên"/"Cả năm", "yearly" for "Hằng năm"…)."""
-
-    start: date | None = None
-    end: date | None = None
-    frequency: str | None = None
 
 
 # ---------------------------------------------------------------- numbers
