@@ -3,7 +3,7 @@ table lengthened to fill four pages, printed to PDF by headless Chromium, scanne
 askew, noisy), then read by dxkg (Tesseract -l vie per page, ruled grid, table reader).
 Measured, not asserted (goal: a 4-page plan under 60 s on a 2-core machine).
 
-    python bench/bench_ocr.py [--pages 4] [--runs 1]
+    python -m bench.bench_ocr [--pages 4] [--runs 1]   (from the repository root)
 
 Prints one Markdown table row: pages, seconds in total and per page, tasks read / written,
 references recalled (folded: OCR may get capitals wrong), and the same for the born-digital
@@ -15,17 +15,13 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-from sample_documents import PLAN, plan_html, print_pdf, scan_pdf  # noqa: E402
-
-from dxkg.domain.text import fold  # noqa: E402
-from dxkg.loaders.document import parse_document  # noqa: E402
+from dxkg.domain.text import fold
+from dxkg.loaders.document import parse_document
+from tests.sample_documents import PLAN, plan_html, print_pdf, scan_pdf  # the test fixtures' generator
 
 HEADER = (
     "| pages | scan: read (s) | s / page | tasks read / written | refs recalled | text-layer PDF: read (s) |\n"
