@@ -1,4 +1,4 @@
-"""The ``dxkg`` command: build, query, export, validate, serve.
+"""The ``dxkg`` command: build, add, remove, query, export, validate, serve.
 
 Exit codes: 0 success; 1 failure (nothing changed); 2 usage error;
 3 built, but something was skipped or lost: a document that could not be read, or a table
@@ -66,6 +66,20 @@ def cmd_build(args) -> int:
         validate=not args.no_validate,
         report=progress,
     )
+
+
+def cmd_add(args) -> int:
+    from dxkg.kg.incremental import add_documents
+
+    require_store(args)
+    return add_documents(args.paths, args.store, strict=args.strict, validate=not args.no_validate, report=progress)
+
+
+def cmd_remove(args) -> int:
+    from dxkg.kg.incremental import remove_documents
+
+    require_store(args)
+    return remove_documents(args.names, args.store, validate=not args.no_validate, report=progress)
 
 
 # ---------------------------------------------------------------------- query
@@ -169,13 +183,30 @@ def parser() -> argparse.ArgumentParser:
         )
 
     b = sub.add_parser("build", help="build a fresh graph from documents and swap it in")
-    b.add_argument("paths", nargs="+", help="files or folders of plan documents (.txt, .md, .html)")
+    b.add_argument(
+        "paths", nargs="+", help="files or folders of plan documents (.txt, .md, .html, .docx, .pdf, page images)"
+    )
     store_opts(b)
     b.add_argument(
         "--strict", action="store_true", help="refuse to swap in a graph with SHACL violations or lost tables"
     )
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     b.set_defaults(fn=cmd_build)
+
+    a = sub.add_parser("add", help="read documents and put (or replace) their graphs in an existing store")
+    a.add_argument("paths", nargs="+", help="files or folders of plan documents")
+    a.add_argument("--store", required=True, help="the store folder (embedded store)")
+    a.add_argument(
+        "--strict", action="store_true", help="refuse to swap in a graph with SHACL violations or lost tables"
+    )
+    a.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    a.set_defaults(fn=cmd_add, endpoint=None)
+
+    r = sub.add_parser("remove", help="drop documents' graphs from an existing store")
+    r.add_argument("names", nargs="+", help="file names (or paths) of documents in the store")
+    r.add_argument("--store", required=True, help="the store folder (embedded store)")
+    r.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    r.set_defaults(fn=cmd_remove, endpoint=None)
 
     q = sub.add_parser("query", help="run a named query from queries/")
     q.add_argument("name")

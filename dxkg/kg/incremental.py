@@ -1,0 +1,155 @@
+"""``dxkg add`` / ``dxkg remove``: change one document's graph without reading the others again.
+
+Reading is the slow part of a build (seconds per scanned page), and every document's facts
+live in its own named graph, so adding or replacing a document only reads that document:
+its graph is built and replaces the graph of the same file name, and the descriptions of
+the shared things it names (legal documents, agencies, systems) are added to the shared
+graph, where IRIs are the same as in a full build (they are made from symbols, names and
+provinces, not from the set of documents). Removing a document drops its graph, and from the
+shared graph the things no remaining document names any more. As for ``build``, the new
+store is prepared beside the old one, validated, and swapped in whole (``dxkg serve`` picks it
+up like a rebuild); the other documents' graphs are copied, not rebuilt.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from dxkg.kg import iris
+from dxkg.kg.build import Builder
+from dxkg.kg.namespaces import DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
+from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, parse_all
+from dxkg.kg.store import EmbeddedStore, build_aside
+
+# shared nodes that stay whatever the documents: the nation, provinces and their mergers
+_KEPT_TYPES = (DX + "Nation", DX + "Province", DX + "AdministrativeChange")
+
+
+def add_documents(paths, store_dir, *, strict=False, validate=True, report=print) -> int:
+    """Read ``paths`` and put their graphs into the store at ``store_dir`` (replacing the
+    graphs of files with the same name), leaving every other document's graph as it is."""
+    if not Path(store_dir).exists():
+        report(f"no store at {store_dir}: build one first (dxkg build)")
+        return EXIT_FAIL
+    docs, skipped = parse_all(paths, report)
+    for f, line, why in skipped:
+        report(f"skipped {f}:{line}: {why}")
+    lost = [(d.file, i.line, i.message) for d in docs for i in d.issues if i.lost]
+    for f, line, why in lost:
+        report(f"lost {f}:{line}: {why}")
+    if not docs:
+        report("nothing to add: no document could be read")
+        return EXIT_FAIL
+    result = Builder().build(docs)
+    replaced = {iris.graph(Path(d.file).stem) for d in docs}
+    touched = _named_in(store_dir, replaced)
+    try:
+        with build_aside(store_dir) as store:
+            kept = _copy(store_dir, store, skip=replaced)
+            for graph, quads in result.graphs.items():
+                if graph == SHARED_GRAPH:
+                    store.load(quads, graph=graph)  # a set: descriptions already there are not doubled
+                else:
+                    store.replace_graph(graph, quads)
+            _prune_shared(store, touched)
+            violations = _validate(store, store, validate, report)
+            if strict and (violations or lost):
+                report(
+                    f"--strict: {violations} violations, {len(lost)} lost tables or totals, the store was left unchanged"
+                )
+                raise _Refused()
+    except _Refused:
+        return EXIT_VIOLATIONS
+    report(f"added {len(docs)} documents to {store_dir} ({kept} other document graphs kept as they were)")
+    return EXIT_SKIPPED if skipped or lost else EXIT_OK
+
+
+def remove_documents(names, store_dir, *, validate=True, report=print) -> int:
+    """Drop the graphs of the documents named (file names or paths) from the store."""
+    if not Path(store_dir).exists():
+        report(f"no store at {store_dir}")
+        return EXIT_FAIL
+    graphs = {iris.graph(Path(n).stem): n for n in names}
+    current = EmbeddedStore(store_dir, read_only=True)
+    present = set(current.named_graphs())
+    current.close()
+    missing = [name for graph, name in graphs.items() if graph not in present]
+    for name in missing:
+        report(f"skipped {name}: no document of that name in {store_dir}")
+    if len(missing) == len(graphs):
+        return EXIT_FAIL
+    touched = _named_in(store_dir, set(graphs))
+    with build_aside(store_dir) as store:
+        kept = _copy(store_dir, store, skip=set(graphs))
+        dropped = _prune_shared(store, touched)
+        _validate(store, store, validate, report)
+    report(
+        f"removed {len(graphs) - len(missing)} documents from {store_dir} "
+        f"({kept} document graphs kept, {dropped} shared descriptions no document names any more dropped)"
+    )
+    return EXIT_SKIPPED if missing else EXIT_OK
+
+
+class _Refused(Exception):
+    """--strict refused the swap (build_aside discards the new store)."""
+
+
+def _copy(source_dir, store: EmbeddedStore, skip: set) -> int:
+    """Every graph of the store at ``source_dir`` except ``skip`` and the old validation
+    report; returns how many document graphs were copied."""
+    old = EmbeddedStore(source_dir, read_only=True)
+    copied = 0
+    for graph in old.named_graphs():
+        if graph in skip or graph == REPORT_GRAPH:
+            continue
+        node = ox.NamedNode(graph)
+        store.raw.bulk_extend(old.raw.quads_for_pattern(None, None, None, node))
+        copied += graph not in (SHARED_GRAPH, ONTOLOGY_GRAPH)
+    old.close()
+    return copied
+
+
+def _prune_shared(store: EmbeddedStore, touched: set) -> int:
+    """Drop from the shared graph the descriptions of things the dropped graphs named
+    (``touched``) that no document graph and no other shared description names any more —
+    the nation, the provinces and their mergers always stay. Repeated with what the dropped
+    descriptions named (an issuer named only by a dropped legal document goes with it)."""
+    shared = ox.NamedNode(SHARED_GRAPH)
+    kept = " ".join(f"<{t}>" for t in _KEPT_TYPES)
+    dropped = 0
+    candidates = touched
+    while candidates:
+        values = " ".join(f"<{iri}>" for iri in sorted(candidates))
+        query = f"""
+            SELECT DISTINCT ?s WHERE {{
+              VALUES ?s {{ {values} }}
+              GRAPH <{SHARED_GRAPH}> {{ ?s ?p ?o }}
+              FILTER NOT EXISTS {{ GRAPH <{SHARED_GRAPH}> {{ ?s a ?type }} VALUES ?type {{ {kept} }} }}
+              FILTER NOT EXISTS {{ GRAPH ?g {{ ?x ?y ?s }} FILTER(?g != <{SHARED_GRAPH}>) }}
+              FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?y ?x }} FILTER(?g != <{SHARED_GRAPH}>) }}
+              FILTER NOT EXISTS {{ GRAPH <{SHARED_GRAPH}> {{ ?x ?y ?s }} FILTER(?x != ?s) }}
+            }}"""
+        orphans = [b["s"] for b in store.raw.query(query, use_default_graph_as_union=False)]
+        candidates = set()
+        for s in orphans:
+            for q in list(store.raw.quads_for_pattern(s, None, None, shared)):
+                store.raw.remove(q)
+                if isinstance(q.object, ox.NamedNode):
+                    candidates.add(q.object.value)
+        dropped += len(orphans)
+    return dropped
+
+
+def _named_in(store_dir, graphs: set) -> set:
+    """The IRIs (subjects and objects) the given graphs of the store name."""
+    old = EmbeddedStore(store_dir, read_only=True)
+    out = set()
+    for graph in graphs & set(old.named_graphs()):
+        for q in old.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
+            out.add(q.subject.value)
+            if isinstance(q.object, ox.NamedNode):
+                out.add(q.object.value)
+    old.close()
+    return out
