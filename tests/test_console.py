@@ -6,6 +6,7 @@ page needs nothing from the internet (no CDN, no prefix.cc, no autocompletion se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -25,8 +26,8 @@ ARGS = [
 
 
 def test_console_page_is_self_contained(live_server):
-    html = requests.get(live_server.url + "/", timeout=30).text
-    assert "https://" not in html and "http://" not in html
+    html = requests.get(live_server.url + "/console", timeout=30).text
+    assert not re.search(r"""(?:src|href|action)=["']?(?:https?:)?//""", html)  # nothing loaded from elsewhere
     assert "/vendor/yasgui/yasgui.min.js" in html
     r = requests.get(live_server.url + "/vendor/yasgui/yasgui.min.js", timeout=30)
     assert r.status_code == 200 and len(r.content) > 100_000
@@ -65,7 +66,7 @@ def test_console_runs_a_query_in_chromium(named_console):
         page.on("requestfailed", lambda req: failed.append(req.url))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(named_console.url + "/")
+        page.goto(named_console.url + "/console")
         page.wait_for_selector(".yasqe .CodeMirror")
         assert page.locator("#named-queries").inner_text().count("every rdfs:label") == 1
         page.get_by_role("button", name="All labels").click()
@@ -73,7 +74,10 @@ def test_console_runs_a_query_in_chromium(named_console):
         page.locator(".yasqe_queryButton").last.click()
         page.wait_for_selector(".yasr table tbody tr")
         text = page.locator(".yasr").last.inner_text()
+        local = page.locator(".yasr a[href^='/id/']").count()
+        remote = page.locator(".yasr a[href^='https://w3id.org/dxkg/id/']").count()
         browser.close()
     assert "Sở Thông tin và Truyền thông tỉnh Hà Nam" in text
+    assert local > 0 and remote == 0  # result IRIs of this graph open this server's pages
     assert outside == [], f"requests leaving 127.0.0.1: {outside}"
     assert failed == [] and errors == [], (failed, errors)

@@ -6,8 +6,6 @@ it under waitress. Options are those of ``server.options.Options``.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import json
 import logging
 import time
@@ -16,9 +14,23 @@ from dataclasses import dataclass
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from dxkg.server import console, gsp, linked_data, observability, protocol, reload, sandbox, security
+from dxkg.server import (
+    browse,
+    console,
+    graphs,
+    gsp,
+    i18n,
+    linked_data,
+    observability,
+    protocol,
+    reload,
+    sandbox,
+    security,
+    site,
+)
 from dxkg.server.backend import Backend, QueryTimeout
 from dxkg.server.errors import ServiceError
+from dxkg.server.graph import source as graph_source
 from dxkg.server.options import Options
 
 log = logging.getLogger("dxkg.server")
@@ -49,13 +61,14 @@ def create_app(store_dir, **options) -> Flask:
     app.config["MAX_FORM_MEMORY_SIZE"] = opts.max_body
     reloader = reload.Reloader(backend, metrics, opts.reload_interval)
     app.extensions["dxkg"] = Service(opts, backend, metrics, reloader)
-    for bp in (protocol.bp, gsp.bp, console.bp, linked_data.bp, observability.bp, reload.bp):
+    graph_source.install(app)
+    i18n.install(app)
+    for bp in (protocol.bp, gsp.bp, site.bp, console.bp, browse.bp, linked_data.bp, observability.bp, reload.bp):
         app.register_blueprint(bp)
     observability.install(app, metrics)
     security.install(app, opts.cors_origins)
     _error_handlers(app, metrics, opts)
-    if importlib.util.find_spec("dxkg.server.graphs") is not None:
-        importlib.import_module("dxkg.server.graphs").register(app)
+    graphs.register(app)
     return app
 
 

@@ -35,3 +35,38 @@ def best(table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:
 
 def acceptable_list(table: dict[str, str]) -> str:
     return ", ".join(table)
+
+
+# ``format=`` / ``output=`` as Fuseki and Virtuoso clients send them: a short name or a media
+# type; the name → (SELECT/ASK format, CONSTRUCT/DESCRIBE format), None where it has no meaning.
+FORMAT_NAMES = {
+    "json": ("json", "jsonld"),
+    "srj": ("json", None),
+    "xml": ("xml", "rdfxml"),
+    "srx": ("xml", None),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "text/turtle": (None, "turtle"),
+    "nt": (None, "ntriples"),
+    "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf": (None, "rdfxml"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "nquads": (None, "nquads"),
+    "nq": (None, "nquads"),
+    "trig": (None, "trig"),
+}
+
+
+def requested(value: str) -> tuple[str | None, str | None] | None:
+    """The formats a ``format=``/``output=`` value asks for, or None when it names none known."""
+    v = value.strip().lower()
+    if v in FORMAT_NAMES:
+        return FORMAT_NAMES[v]
+    if v in RESULT_TYPES or v in RDF_TYPES:
+        return RESULT_TYPES.get(v), RDF_TYPES.get(v)
+    return None

@@ -1,4 +1,4 @@
-"""The query console at ``/`` (YASGUI) and the named queries of ``queries/`` as an API.
+"""The query console at ``/console`` (YASGUI) and the named queries of ``queries/`` as an API.
 
 YASGUI is the npm package ``@zazuko/yasgui`` (pinned in package.json, installed by
 ``npm ci``); its files are served from ``node_modules`` as they are, never copied here.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request, send_from_directory
 
 from dxkg.kg import queries
+from dxkg.kg.namespaces import ID
 from dxkg.kg.paths import PACKAGE_DIR
 from dxkg.server.errors import ServiceError
 from dxkg.server.protocol import answer
@@ -24,10 +25,13 @@ def _named() -> dict[str, queries.NamedQuery]:
     return queries.load_all(folder) if folder else queries.load_all()
 
 
-@bp.get("/")
+@bp.get("/console")
 def console():
     return render_template(
-        "console.html", named=_named().values(), yasgui_ready=(YASGUI_BUILD / "yasgui.min.js").is_file()
+        "console.html",
+        named=_named().values(),
+        yasgui_ready=(YASGUI_BUILD / "yasgui.min.js").is_file(),
+        id_base=ID,
     )
 
 

@@ -16,14 +16,13 @@ from importlib import resources
 from pathlib import Path
 
 import networkx as nx
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template, request, send_from_directory
+from flask import Blueprint, Flask, Response, abort, jsonify, render_template, request, send_from_directory
 
 from dxkg.server.errors import ServiceError
 from dxkg.server.graph import model, nodes, search, systems
-from dxkg.server.graph.source import BackendSource, Cache
+from dxkg.server.graph.source import current_source
 
 bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="static", static_url_path="/graph/static")
-CACHE_KEY = "dxkg-graph-cache"
 VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
 PAGES = {  # /graph/<kind> → (heading, API route that draws it)
     "systems": ("Phụ thuộc giữa các hệ thống", "/api/graph/systems"),
@@ -35,12 +34,7 @@ PAGES = {  # /graph/<kind> → (heading, API route that draws it)
 
 
 def register(app: Flask) -> None:
-    app.extensions[CACHE_KEY] = Cache()
     app.register_blueprint(bp)
-
-
-def _source() -> BackendSource:
-    return BackendSource(current_app.extensions["dxkg"].backend, current_app.extensions[CACHE_KEY])
 
 
 def vis_folder() -> Path:
@@ -66,7 +60,7 @@ def vis_asset(name: str):
 @bp.get("/graph")
 @bp.get("/graph/")
 def index():
-    return render_template("graph_index.html", overview=systems.overview(_source()))
+    return render_template("graph_index.html", overview=systems.overview(current_source()))
 
 
 @bp.get("/graph/<kind>")
@@ -110,7 +104,9 @@ def _answer(build) -> Response:
     if fmt == "sparql":
         return _download(view.construct_query(), "application/sparql-query; charset=utf-8", f"dxkg-{stem}.rq")
     if fmt == "turtle":
-        return _download(_source().construct(view.construct_query()), "text/turtle; charset=utf-8", f"dxkg-{stem}.ttl")
+        return _download(
+            current_source().construct(view.construct_query()), "text/turtle; charset=utf-8", f"dxkg-{stem}.ttl"
+        )
     raise ServiceError(400, "format must be json, graphml, turtle or sparql")
 
 
@@ -127,7 +123,7 @@ def api_systems():
         raise ServiceError(400, "direction must be up, down or both")
     return _answer(
         lambda: systems.systems_view(
-            _source(),
+            current_source(),
             request.args.get("system", "").strip() or None,
             direction,
             _int("depth", 2, 1, 20),
@@ -141,7 +137,7 @@ def api_systems():
 def api_impact():
     return _answer(
         lambda: systems.impact_view(
-            _source(),
+            current_source(),
             _required("system"),
             request.args.get("scope", "").strip() or None,
             _int("limit", systems.DEFAULT_LIMIT, 1, systems.MAX_LIMIT),
@@ -154,20 +150,25 @@ def api_trace():
     task, document = request.args.get("task", "").strip(), request.args.get("document", "").strip()
     if not (task or document):
         raise ServiceError(400, "give 'task' or 'document'")
-    return _answer(lambda: nodes.trace_view(_source(), task or None, None if task else document))
+    return _answer(lambda: nodes.trace_view(current_source(), task or None, None if task else document))
 
 
 @bp.get("/api/graph/path")
 def api_path():
-    return _answer(lambda: nodes.path_view(_source(), _required("from"), _required("to")))
+    return _answer(lambda: nodes.path_view(current_source(), _required("from"), _required("to")))
 
 
 @bp.get("/api/graph/neighbours")
 def api_neighbours():
-    return _answer(lambda: nodes.neighbours(_source(), _required("node"), _int("limit", nodes.NEIGHBOUR_LIMIT, 1, 500)))
+    return _answer(
+        lambda: nodes.neighbours(current_source(), _required("node"), _int("limit", nodes.NEIGHBOUR_LIMIT, 1, 500))
+    )
 
 
 @bp.get("/api/search")
 def api_search():
     q = request.args.get("q", "")[:200]
-    return jsonify(query=q, results=search.search(_source(), q, _int("limit", 20, 1, 100)))
+    kinds = {k for k in request.args.get("type", "").split(",") if k} or None
+    if kinds and "document" in kinds:
+        kinds.add("plan")  # a plan is a document too
+    return jsonify(query=q, results=search.search(current_source(), q, _int("limit", 20, 1, 100), kinds))

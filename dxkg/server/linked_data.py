@@ -1,7 +1,7 @@
 """Linked data: every IRI under ``kg.namespaces.ID`` dereferences at ``/id/<path>``.
 
-Browsers get an HTML page (label, types, properties, incoming links, provenance with the
-source text); other clients get the resource's DESCRIBE as Turtle, JSON-LD or N-Triples.
+Browsers get an HTML page (label, types and properties by the ontology's Vietnamese labels,
+incoming links grouped, provenance with the source text, and ``server.entity``'s sections); other clients get the resource's DESCRIBE as Turtle, JSON-LD or N-Triples.
 All values come from data, so the page is a Jinja template with autoescaping, and only
 http(s) IRIs become links (an IRI may legally be ``javascript:…``).
 """
@@ -13,9 +13,11 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, render_template
 
-from dxkg.kg.namespaces import DX, ID, prefixed
-from dxkg.server import conneg, sparql_text
+from dxkg.kg.namespaces import DX, ID, PREFIXES, prefixed
+from dxkg.server import conneg, entity, records, sparql_text
 from dxkg.server.errors import ServiceError
+from dxkg.server.graph.source import current_source, vocabulary
+from dxkg.server.i18n import lang
 
 bp = Blueprint("linked_data", __name__)
 
@@ -25,6 +27,8 @@ LABELS = (
 )
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 MAX_ROWS = 2000
+INCOMING_CAP = 25  # links of one kind listed before "… and N more" (a plan has hundreds of tasks)
+AGENCY_TYPES = {DX + "Agency", DX + "AgencyGroup", DX + "Enterprise", PREFIXES["org"] + "Organization"}
 
 OUTGOING = f"""SELECT ?p ?o (SAMPLE(?l) AS ?label) WHERE {{
   <{{iri}}> ?p ?o OPTIONAL {{ ?o {LABELS} ?l }}
@@ -59,28 +63,70 @@ def resource(sub: str):
         resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[fmt])
         resp.vary.add("Accept")
         return resp
-    out = _select(OUTGOING, iri)
-    incoming = _select(INCOMING, iri)
-    props = [{"p": _term({"type": "uri", "value": r["p"]["value"]}), "o": _term(r["o"], r.get("label"))} for r in out]
-    types = [p["o"] for p in props if p["p"]["value"] == RDF_TYPE]
-    labels = [p["o"]["value"] for p in props if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
-    resp = Response(
-        render_template(
-            "resource.html",
-            iri=iri,
-            label=labels[0] if labels else _compact(iri),
-            types=types,
-            props=[p for p in props if p["p"]["value"] != RDF_TYPE and not _is_provenance(p["p"]["value"])],
-            incoming=[
-                {"s": _term(r["s"], r.get("label")), "p": _term({"type": "uri", "value": r["p"]["value"]})}
-                for r in incoming
-            ],
-            provenance=_provenance(iri),
-            truncated=len(out) >= MAX_ROWS,
-        )
-    )
+    resp = Response(_page(iri))
     resp.vary.add("Accept")
     return resp
+
+
+def _page(iri: str) -> str:
+    """The HTML page: Vietnamese (or English) labels of the ontology for types and properties,
+    facts and links grouped by property, incoming links grouped and capped, provenance, and
+    what the browsers know about it (what rests on a document, a plan's appendices…)."""
+    out = _select(OUTGOING, iri)
+    incoming = _select(INCOMING, iri)
+    vocab = vocabulary(current_source(), lang())
+    props = [
+        {"p": _term({"type": "uri", "value": r["p"]["value"]}, vocab=vocab), "o": _term(r["o"], r.get("label"))}
+        for r in out
+    ]
+    types = {}
+    for p in props:
+        if p["p"]["value"] == RDF_TYPE:
+            text = vocab.get(p["o"]["value"], p["o"]["text"])
+            types.setdefault(text, p["o"] | {"text": text, "href": None})
+    types = list(types.values())
+    labels = [p["o"]["value"] for p in props if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
+    scope = next((p["o"]["text"] for p in props if p["p"]["value"] == DX + "scope"), "")
+    label = labels[0] if labels else _compact(iri)
+    if any(t["value"] in AGENCY_TYPES for t in types):
+        label = records.with_province(label, scope)
+    shown = [p for p in props if p["p"]["value"] != RDF_TYPE and not _is_provenance(p["p"]["value"])]
+    corpus = records.load(current_source())
+    is_document = iri in corpus.documents or iri in corpus.plans
+    return render_template(
+        "resource.html",
+        iri=iri,
+        label=label,
+        types=types,
+        facts=_grouped([p for p in shown if p["o"]["kind"] == "literal"], "p", "o"),
+        links=_grouped([p for p in shown if p["o"]["kind"] != "literal"], "p", "o"),
+        incoming=_grouped(
+            [
+                {"s": _term(r["s"], r.get("label")), "p": _term({"type": "uri", "value": r["p"]["value"]}, vocab=vocab)}
+                for r in incoming
+                if not (is_document and r["p"]["value"] == DX + "citedDocument")
+            ],
+            "p",
+            "s",
+        ),
+        provenance=_provenance(iri, vocab),
+        truncated=len(out) >= MAX_ROWS,
+        rests_on=entity.rests_on(corpus, iri) if is_document else None,
+        citations=_select(entity.CITATIONS, iri) if is_document else [],
+        appendices=entity.appendices(corpus, iri) if iri in corpus.plans else [],
+        holdings=entity.holdings(corpus, iri),
+        cap=INCOMING_CAP,
+    )
+
+
+def _grouped(rows: list[dict], key: str, value: str) -> list[dict]:
+    """Rows grouped by property, in first-seen order: {"p", "items", "count"}."""
+    groups: dict[str, dict] = {}
+    for r in rows:
+        g = groups.setdefault(r[key]["value"], {"p": r[key], "items": [], "count": 0})
+        g["count"] += 1
+        g["items"].append(r[value])
+    return list(groups.values())
 
 
 _LABEL_IRIS = {
@@ -124,7 +170,7 @@ def _is_provenance(predicate: str) -> bool:
     return predicate in (DX + "lineStart", DX + "lineEnd") or predicate.startswith(DX + "source")
 
 
-def _provenance(iri: str) -> list[dict]:
+def _provenance(iri: str, vocab: dict) -> list[dict]:
     """Source excerpts of the resource and of what it is ``prov:``-derived from.
 
     The builder records ``dx:sourceFile``/``dx:lineStart``/``dx:lineEnd`` and the line's text
@@ -133,11 +179,11 @@ def _provenance(iri: str) -> list[dict]:
     nodes: dict[str, dict] = {}
     for r in _select(PROVENANCE, iri):
         node = nodes.setdefault(r["node"]["value"], {"node": _term(r["node"]), "values": []})
-        node["values"].append({"p": _term({"type": "uri", "value": r["p"]["value"]}), "o": _term(r["o"])})
+        node["values"].append({"p": _term({"type": "uri", "value": r["p"]["value"]}, vocab=vocab), "o": _term(r["o"])})
     return sorted(nodes.values(), key=lambda n: n["node"]["value"] != iri)  # its own first
 
 
-def _term(t: dict, label: dict | None = None) -> dict:
+def _term(t: dict, label: dict | None = None, vocab: dict | None = None) -> dict:
     """A SPARQL JSON term as the template shows it; ``href`` only for http(s) IRIs."""
     kind = {"uri": "iri", "bnode": "bnode"}.get(t["type"], "literal")
     value = t["value"]
@@ -150,7 +196,9 @@ def _term(t: dict, label: dict | None = None) -> dict:
         "datatype": _compact(t["datatype"]) if "datatype" in t else None,
     }
     if kind == "iri":
-        term["text"] = label["value"] if label else _compact(value)
+        term["text"] = label["value"] if label else (vocab or {}).get(value) or _compact(value)
+        if vocab is not None:  # a class or property of the ontology: a name, not a page here
+            return term
         if value.startswith(ID):
             term["href"] = "/id/" + quote(value[len(ID) :], safe="/:@!$&'()*+,;=-._~")
         elif value.startswith(("http://", "https://")):

@@ -10,7 +10,7 @@ at all, the default graph is the union of all graphs.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, render_template, request
 
 from dxkg.server import conneg, security, service_description, sparql_text
 from dxkg.server.errors import ServiceError
@@ -42,7 +42,19 @@ def sparql():
         return _update(updates[0])
     if not queries:
         raise ServiceError(400, f"no query: send 'query=…' (GET or form POST) or an {QUERY_TYPE} body")
-    return answer(queries[0], _graph_params("default-graph-uri"), _graph_params("named-graph-uri"))
+    return answer(queries[0], _graph_params("default-graph-uri"), _graph_params("named-graph-uri"), _format_param())
+
+
+def _format_param() -> tuple[str | None, str | None] | None:
+    """``format=`` or ``output=`` (Fuseki, Virtuoso): wins over Accept; the other kind of
+    result keeps its negotiated format."""
+    value = request.values.get("format") or request.values.get("output")
+    if not value:
+        return None
+    formats = conneg.requested(value)
+    if formats is None:
+        raise ServiceError(400, f"unknown format {value!r}; known: {', '.join(conneg.FORMAT_NAMES)} or a media type")
+    return formats
 
 
 def _post_operations() -> tuple[list[str], list[str]]:
@@ -98,12 +110,13 @@ def _check_text(text: str, what: str, words: tuple[str, ...]) -> None:
         )
 
 
-def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> Response:
-    """Run a query in a worker and answer with the negotiated serialization."""
+def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = (), formats=None) -> Response:
+    """Run a query in a worker and answer with the negotiated serialization (or ``formats``,
+    (results, rdf), where given)."""
     svc = current_app.extensions["dxkg"]
     _check_text(query, "query", ("SERVICE",))
-    results_format = conneg.best(conneg.RESULT_TYPES)
-    rdf_format = conneg.best(conneg.RDF_TYPES)
+    results_format = (formats and formats[0]) or conneg.best(conneg.RESULT_TYPES)
+    rdf_format = (formats and formats[1]) or conneg.best(conneg.RDF_TYPES)
     if results_format is None and rdf_format is None:
         raise ServiceError(
             406,
@@ -148,7 +161,11 @@ def _update(update: str) -> Response:
 
 def _description() -> Response:
     svc = current_app.extensions["dxkg"]
-    fmt = conneg.best(conneg.RDF_TYPES)
+    fmt = conneg.best(conneg.RDF_TYPES, extra=("text/html",))
+    if fmt == "text/html":  # a browser: what this endpoint is and how to use it
+        resp = Response(render_template("sparql.html", updates=bool(svc.options.update_token)))
+        resp.vary.add("Accept")
+        return resp
     if fmt is None:
         raise ServiceError(406, "the service description is available as " + conneg.acceptable_list(conneg.RDF_TYPES))
     body = service_description.describe(

@@ -48,7 +48,7 @@ ABBREVIATIONS = {  # folded, "&" removed → folded expansion
     "tp": "thanh pho",
     "atttt": "an toan thong tin",
 }
-SEARCH_TYPES = {"system": 3, "document": 3, "plan": 3, "agency": 2, "place": 2, "task": 0}
+SEARCH_TYPES = {"system": 3, "document": 3, "plan": 3, "agency": 2, "place": 2, "appendix": 1, "task": 0}
 KIND_WEIGHTS = {"key": 6, "symbol": 6, "label": 4, "alt": 3, "title": 2, "scope": 1}
 
 
@@ -88,7 +88,8 @@ def search_index(source) -> dict:
               UNION {{ ?n dx:symbol ?text BIND("symbol" AS ?k) }}
               UNION {{ ?n dx:systemKey ?text BIND("key" AS ?k) }}
               UNION {{ ?n eli:title|dcterms:title ?text BIND("title" AS ?k) }}
-              UNION {{ ?n dx:scope/skos:prefLabel ?text BIND("scope" AS ?k) }} }}"""
+              UNION {{ ?n dx:appendixLabel ?text BIND("key" AS ?k) }}
+              UNION {{ ?n (dx:scope|eli:is_part_of/dx:scope)/skos:prefLabel ?text BIND("scope" AS ?k) }} }}"""
         ):
             e = entries.setdefault(r["n"], Entry(r["n"], "other"))
             kind = kinds.get(r["t"], "other")
@@ -107,14 +108,17 @@ def search_index(source) -> dict:
     return source.cached("search", build)
 
 
-def search(source, q: str, limit: int = 20) -> list[dict]:
+def search(source, q: str, limit: int = 20, kinds: set | None = None) -> list[dict]:
     """Nodes whose label, alternative label, symbol or key match every word of ``q``,
-    ignoring diacritics and expanding abbreviations (TT&TT, UBND, CSDL, DVC…), best first."""
+    ignoring diacritics and expanding abbreviations (TT&TT, UBND, CSDL, DVC…), best first;
+    only nodes of ``kinds`` (system, document, plan, agency, place, appendix, task) when given."""
     words = normalise(q).split()
     if not words:
         return []
     hits = []
     for e in search_index(source).values():
+        if kinds and e.kind not in kinds:
+            continue
         score = _score(e, words)
         if score is not None:
             hits.append((-score, len(e.label), e.label, e))
@@ -159,13 +163,15 @@ def _weight(kind: str, text: str, alternatives: list) -> int:
 
 def _hit(e: Entry) -> dict:
     ref = compact(e.iri)
-    url = {
-        "system": f"/graph/systems?system={ref}",
-        "task": f"/graph/trace?task={ref}",
-        "plan": f"/graph/trace?document={ref}",
-        "document": f"/graph/trace?document={ref}",
-        "place": f"/graph/systems?scope={quote(e.label)}",
-    }.get(e.kind, f"/graph/node?node={ref}")
+    local = "/id/" + ref[5:] if ref.startswith("dxid:") else None
+    url = (
+        {
+            "system": f"/graph/systems?system={ref}",
+            "place": f"/graph/systems?scope={quote(e.label)}",
+        }.get(e.kind)
+        or local
+        or f"/graph/node?node={ref}"
+    )
     return {
         "id": e.iri,
         "ref": ref,

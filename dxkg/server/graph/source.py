@@ -13,10 +13,13 @@ import json
 import threading
 from collections.abc import Callable
 
+from flask import Flask, current_app
+
 from dxkg.server.graph.model import PREFIX_BLOCK
 from dxkg.server.graph.style import short_name
 
 MAX_ROWS = 2_000_000  # whole-store queries (catalogue, search index, entity graph)
+CACHE_KEY = "dxkg-graph-cache"
 
 
 class Cache:
@@ -62,20 +65,31 @@ class BackendSource:
         return reply["body"]
 
 
-def vocabulary(source) -> dict:
-    """Vietnamese labels of the ontology's classes and properties (edge labels, types)."""
+def install(app: Flask) -> None:
+    app.extensions[CACHE_KEY] = Cache()
+
+
+def current_source() -> BackendSource:
+    """The source of the application handling this request."""
+    return BackendSource(current_app.extensions["dxkg"].backend, current_app.extensions[CACHE_KEY])
+
+
+def vocabulary(source, lang: str = "vi") -> dict:
+    """The ontology's labels (``rdfs:label`` in ``lang``, Vietnamese by default) of classes and
+    properties, its own and the other vocabularies' it labels: edge labels, types, page rows."""
+
+    lang = "en" if lang == "en" else "vi"
 
     def build(src):
         rows = src.select(
             PREFIX_BLOCK
-            + """SELECT ?t (SAMPLE(?l) AS ?label) WHERE {
-            ?t rdfs:label ?l FILTER(LANG(?l) = "vi")
-            FILTER(STRSTARTS(STR(?t), STR(dx:)) || STRSTARTS(STR(?t), STR(eli:)))
-        } GROUP BY ?t"""
+            + f"""SELECT ?t (SAMPLE(?l) AS ?label) WHERE {{
+            ?t rdfs:label ?l FILTER(LANG(?l) = "{lang}") FILTER(isIRI(?t) && !STRSTARTS(STR(?t), STR(dxid:)))
+        }} GROUP BY ?t"""
         )
         return {r["t"]: r["label"] for r in rows}
 
-    return source.cached("vocabulary", build)
+    return source.cached("vocabulary-" + lang, build)
 
 
 def relation_label(vocab: dict, predicate: str) -> str:

@@ -24,5 +24,13 @@
       tab.setQuery(q.text);
     });
   });
+  // result links to this graph's IRIs open this server's pages (/id/…), not the IRI's home
+  var idBase = el.dataset.idBase;
+  new MutationObserver(function () {
+    el.querySelectorAll('a[href^="' + idBase + '"]').forEach(function (a) {
+      a.href = "/id/" + a.getAttribute("href").slice(idBase.length);
+      a.removeAttribute("target");
+    });
+  }).observe(el, { childList: true, subtree: true });
   window.dxkgConsole = yasgui;
 })();

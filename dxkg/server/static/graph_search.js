@@ -22,7 +22,7 @@
     }
     if (!results.length) {
       const li = document.createElement("li");
-      li.textContent = "Không tìm thấy.";
+      li.textContent = input.dataset.empty || "Không tìm thấy.";
       list.append(li);
     }
     list.hidden = false;
