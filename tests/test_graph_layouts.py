@@ -57,7 +57,10 @@ def test_clusters_are_packed_apart_each_with_one_label():
     pos, marks = layouts.cluster_layout(clusters, [("a", "b"), ("b", "c"), ("d", "e"), ("c", "f")])
     assert set(pos) == set("abcdef")
     assert sorted(m["label"] for m in marks) == sorted(clusters)
-    discs = {m["label"]: (m["x"], m["y"] + m["r"] + 25, m["r"]) for m in marks}  # label above
+    discs = {m["label"]: (m["x"], m["y"] + m["r"] - layouts.NODE_GAP * 0.3, m["r"]) for m in marks}
+    for label, members in clusters.items():  # each label sits above its own cluster's nodes
+        x, y, r = discs[label]
+        assert min(pos[n][1] for n in members) > y - r + layouts.NODE_GAP * 0.3
     for (x1, y1, r1), (x2, y2, r2) in itertools.combinations(discs.values(), 2):
         assert math.dist((x1, y1), (x2, y2)) >= r1 + r2 - 1  # discs do not overlap
     for label, members in clusters.items():

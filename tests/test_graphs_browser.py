@@ -117,22 +117,26 @@ def test_each_view_draws_what_its_api_returns(base, watched, path):
     assert f"Nút ({len(view['nodes'])})" in legend
 
 
-def test_click_expands_a_node_and_a_permalink_restores_the_view(base, browser, watched):
+def test_click_selects_the_button_expands_by_systems_and_a_permalink_restores_the_view(base, browser, watched):
     path = "/graph/systems?scope=H%C3%A0%20Nam"
     watched.open(base + path)
     lgsp = "https://w3id.org/dxkg/id/system/ha-nam/lgsp"
     watched.click_node(lgsp)
+    assert watched.page.inner_text("#details-label").startswith("Nền tảng tích hợp")
+    assert watched.page.get_attribute("body", "data-expanded") is None  # selecting is not expanding
+    watched.page.click("#expand-node")
     watched.page.wait_for_selector("body[data-expanded='1']", state="attached")
     view = api_json(base, path)
-    more = requests.get(f"{base}/api/graph/neighbours", params={"node": lgsp}, timeout=30).json()
+    more = requests.get(f"{base}/api/graph/neighbours", params={"node": lgsp, "only": "system"}, timeout=30).json()
+    assert {n["type"] for n in more["nodes"]} == {"system"}
     expect_nodes = {n["id"] for n in view["nodes"]} | {n["id"] for n in more["nodes"]}
     expect_edges = {e["id"] for e in view["edges"]} | {e["id"] for e in more["edges"]}
     assert watched.counts() == (len(expect_nodes), len(expect_edges))
     assert watched.page.inner_text("#details-label").startswith("Nền tảng tích hợp")
     # hide one kind of node, then follow the permalink in a fresh page
-    watched.page.locator("#legend-nodes input[data-key='type:task']").uncheck()
+    watched.page.locator("#legend-nodes input[data-key='cat:portal']").uncheck()
     link = watched.page.get_attribute("#permalink", "href")
-    assert "expand=dxid%3Asystem%2Fha-nam%2Flgsp" in link and "hide=type%3Atask" in link
+    assert "expand=dxid%3Asystem%2Fha-nam%2Flgsp" in link and "hide=cat%3Aportal" in link
     hidden = watched.page.evaluate("dxkgGraph.nodes.get({filter: n => n.hidden}).length")
     assert hidden > 0
     again = Watched(browser)
@@ -141,7 +145,7 @@ def test_click_expands_a_node_and_a_permalink_restores_the_view(base, browser, w
         again.page.wait_for_selector("body[data-restored='1']", state="attached")
         assert again.counts() == (len(expect_nodes), len(expect_edges))
         assert again.page.evaluate("dxkgGraph.nodes.get({filter: n => n.hidden}).length") == hidden
-        assert not again.page.locator("#legend-nodes input[data-key='type:task']").is_checked()
+        assert not again.page.locator("#legend-nodes input[data-key='cat:portal']").is_checked()
         assert again.page.inner_text("#details-label").startswith("Nền tảng tích hợp")
     finally:
         again.close()

@@ -119,3 +119,14 @@ def test_sparql_without_query_a_page_for_browsers_rdf_for_clients(seeds):
     ttl = requests.get(seeds + "/sparql", headers={"Accept": "text/turtle"}, timeout=60)
     assert ttl.headers["Content-Type"].startswith("text/turtle") and "sd:Service" in ttl.text
     assert requests.get(seeds + "/sparql", timeout=60).headers["Content-Type"].startswith("text/turtle")
+
+
+def test_landscape_draws_linked_systems_and_lists_the_others(seeds):
+    view = requests.get(seeds + "/api/graph/systems", timeout=60).json()
+    linked = {n for e in view["edges"] for n in (e["from"], e["to"])}
+    assert {n["id"] for n in view["nodes"]} == linked
+    folded = view["tables"][-1]
+    assert folded["title"].startswith("Chưa nêu liên kết")
+    every = count(seeds, "?x a dx:InformationSystem")
+    assert len(view["nodes"]) + len(folded["rows"]) == every
+    assert len({c["label"] for c in view["clusters"]}) == len(view["clusters"])  # one label per province

@@ -21,6 +21,18 @@ CITATIONS = (
 } GROUP BY ?doc ?text ?file ?line ORDER BY ?docLabel ?line"""
 )
 
+# who answers today for an agency merged or renamed since the plans were written (2025 reforms)
+RESPONSIBLE_TODAY = (
+    PREFIX_BLOCK
+    + """SELECT ?org (SAMPLE(?l) AS ?label) (SAMPLE(?sc) AS ?scope) (MAX(STR(?d)) AS ?since) (SAMPLE(?cl) AS ?change)
+WHERE {
+  <{iri}> (org:changedBy/org:resultingOrganization)+ ?org . FILTER(?org != <{iri}>)
+  FILTER NOT EXISTS { ?org org:changedBy/org:resultingOrganization ?next FILTER(?next != ?org) }
+  OPTIONAL { ?org skos:prefLabel ?l } OPTIONAL { ?org dx:scope/skos:prefLabel ?sc }
+  OPTIONAL { ?c org:resultingOrganization ?org ; org:originalOrganization ?from ; dx:effectiveDate ?d ; rdfs:label ?cl }
+} GROUP BY ?org"""
+)
+
 
 def browse_link(table: str, **filters) -> str:
     return f"/{table}?" + urlencode(filters)

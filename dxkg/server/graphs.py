@@ -161,7 +161,12 @@ def api_path():
 @bp.get("/api/graph/neighbours")
 def api_neighbours():
     return _answer(
-        lambda: nodes.neighbours(current_source(), _required("node"), _int("limit", nodes.NEIGHBOUR_LIMIT, 1, 500))
+        lambda: nodes.neighbours(
+            current_source(),
+            _required("node"),
+            _int("limit", nodes.NEIGHBOUR_LIMIT, 1, 500),
+            request.args.get("only") == "system",
+        )
     )
 
 

@@ -88,7 +88,8 @@ def _page(iri: str) -> str:
     labels = [p["o"]["value"] for p in props if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
     scope = next((p["o"]["text"] for p in props if p["p"]["value"] == DX + "scope"), "")
     label = labels[0] if labels else _compact(iri)
-    if any(t["value"] in AGENCY_TYPES for t in types):
+    is_agency = any(t["value"] in AGENCY_TYPES for t in types)
+    if is_agency:
         label = records.with_province(label, scope)
     shown = [p for p in props if p["p"]["value"] != RDF_TYPE and not _is_provenance(p["p"]["value"])]
     corpus = records.load(current_source())
@@ -115,6 +116,7 @@ def _page(iri: str) -> str:
         citations=_select(entity.CITATIONS, iri) if is_document else [],
         appendices=entity.appendices(corpus, iri) if iri in corpus.plans else [],
         holdings=entity.holdings(corpus, iri),
+        today=_select(entity.RESPONSIBLE_TODAY, iri) if is_agency else [],
         cap=INCOMING_CAP,
     )
 

@@ -8,12 +8,19 @@ from collections import Counter
 
 from flask import Blueprint, render_template
 
+from dxkg.kg.namespaces import ID
 from dxkg.server import records
 from dxkg.server.graph import systems
 from dxkg.server.graph.source import current_source
 
 bp = Blueprint("site", __name__)
 TOP_DOCUMENTS = 12
+
+
+@bp.app_template_filter("local")
+def local(iri: str) -> str | None:
+    """This server's page of one of the graph's IRIs (``/id/…``); None for other IRIs."""
+    return "/id/" + iri[len(ID) :] if iri.startswith(ID) else None
 
 
 @bp.get("/")

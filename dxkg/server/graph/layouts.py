@@ -175,5 +175,6 @@ def cluster_layout(clusters: dict, edges: list, labels: dict | None = None) -> t
     for k, (local, r) in laid.items():
         cx, cy = centres[k]
         pos.update({n: (cx + x, cy + y) for n, (x, y) in local.items()})
-        marks.append({"label": k, "x": round(cx, 1), "y": round(cy - r - 25, 1), "r": round(r, 1)})
+        # inside the cluster's margin, above its top node, so fitting the nodes keeps it in view
+        marks.append({"label": k, "x": round(cx, 1), "y": round(cy - r + NODE_GAP * 0.3, 1), "r": round(r, 1)})
     return pos, marks

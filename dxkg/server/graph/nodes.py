@@ -218,8 +218,9 @@ def trace_view(source, task: str | None = None, document: str | None = None) -> 
     return view
 
 
-def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT) -> View:
-    """A node and up to ``limit`` of its neighbours by any relation (specific ones first)."""
+def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT, only_systems: bool = False) -> View:
+    """A node and up to ``limit`` of its neighbours by any relation (specific ones first);
+    with ``only_systems``, only the information systems among them (system views grow by systems)."""
     iri = expand(node)
     rows = source.select(
         PREFIX_BLOCK
@@ -232,6 +233,9 @@ def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT) -> View:
     for r in rows:
         if r["o"] != iri:
             by_other[r["o"]].append((r["p"], r["out"] == "true"))
+    if only_systems:
+        systems = catalogue(source).systems
+        by_other = {o: links for o, links in by_other.items() if o in systems}
     ranked = sorted(
         by_other, key=lambda o: (all(p in HUB_PREDICATES for p, _ in by_other[o]), min(p for p, _ in by_other[o]), o)
     )

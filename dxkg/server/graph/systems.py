@@ -99,7 +99,14 @@ def landscape_view(cat: Catalogue, scope: str | None, limit: int) -> View:
     else:
         members = {i: 0 for i in cat.systems}
         title = "Hệ thống thông tin: toàn quốc"
-    view = _system_view(cat, "landscape", title, members, limit)
+    # systems without any stated link would fill the canvas with a spiral of dots: listed instead
+    linked = {x for a, b in cat.links if a in members and b in members for x in (a, b)}
+    alone = [cat.systems[i] for i in members if i not in linked] if linked else []
+    view = _system_view(
+        cat, "landscape", title, {i: lv for i, lv in members.items() if i in linked or not linked}, limit
+    )
+    for n in view.nodes.values():  # short names on a crowded canvas; the full one in its tooltip and table
+        n.label = cat.systems[n.id].key or clip(n.label, 40)
     clusters = defaultdict(list)
     for n in view.nodes.values():
         clusters[n.scope].append(n.id)
@@ -107,7 +114,20 @@ def landscape_view(cat: Catalogue, scope: str | None, limit: int) -> View:
     place(view, pos)
     view.tables.append(_system_table(cat, view, {}, None))
     view.tables.append(_link_table(view))
+    if alone:
+        rows = [[cell(s.iri, s.label), s.key, s.category_label, s.scope] for s in sorted(alone, key=_by_scope)]
+        view.tables.append(
+            {
+                "title": f"Chưa nêu liên kết ({len(rows)} hệ thống, không vẽ)",
+                "columns": ["Hệ thống", "Mã", "Nhóm", "Phạm vi"],
+                "rows": rows,
+            }
+        )
     return view
+
+
+def _by_scope(s) -> tuple:
+    return (s.scope != NATION, s.scope, s.label)
 
 
 def impact_view(source, system: str, scope: str | None = None, limit: int = DEFAULT_LIMIT) -> View:

@@ -9,9 +9,13 @@
   const app = document.getElementById("graph-app");
   const kind = app.dataset.kind;
   const CLIENT_PARAMS = ["hide", "expand", "sel", "pfrom"];
+  const NAMES = { system: "hệ thống", task: "nhiệm vụ", document: "văn bản", from: "điểm đầu", to: "điểm cuối", node: "nút" };
   const REQUIRED = { impact: ["system"], trace: ["task", "document"], path: ["from", "to"], node: ["node"] };
   const BIG = 400;                 // above this many nodes: no edge labels, straight edges
   const HIGHLIGHT = "#d62728";
+  const EN = document.documentElement.lang === "en";
+  const LABEL_PX = 12;             // node labels never drawn smaller than this on screen
+  const CLUSTER_PX = 18;           // nor the name of a province's cluster
 
   const url = new URLSearchParams(location.search);
   const state = {
@@ -94,7 +98,8 @@
     parallel.set(pair, k + 1);
     return {
       smooth: k ? { enabled: true, type: "curvedCW", roundness: 0.25 * k } : false,
-      id: e.id, from: e.from, to: e.to, label: big ? undefined : e.label, title: e.title,
+      id: e.id, from: e.from, to: e.to, label: big || kind === "systems" && data && data.kind === "landscape" ? undefined : e.label,
+      title: e.title,
       arrows: e.arrows, relation: e.relation, hidden: state.hidden.has("rel:" + e.relation),
       color: { color: e.highlight ? HIGHLIGHT : "#8a8a8a" }, width: e.highlight ? 2.5 : 1,
     };
@@ -135,7 +140,11 @@
                arrowStrikethrough: false },
     });
     network.on("beforeDrawing", paintBackground);
-    network.on("click", (p) => { if (p.nodes.length) select(p.nodes[0], true); });
+    network.on("click", (p) => { if (p.nodes.length) select(p.nodes[0]); });
+    network.on("doubleClick", (p) => { if (p.nodes.length) expand(p.nodes[0]); });
+    network.on("zoom", legible);
+    if (view.clusters && view.clusters.length) network.moveTo({ scale: network.getScale() * 0.92 });  // room for cluster names
+    legible();
     network.once("afterDrawing", () => {
       document.body.dataset.state = "ready";
       window.dxkgGraph.readyAt = performance.now();
@@ -149,6 +158,21 @@
     setExports();
   }
 
+  // Labels stay readable at the scale that fits the whole view: their size follows the zoom.
+  function legible() {
+    if (nodes.length > BIG) return;
+    const scale = network.getScale();
+    const size = Math.min(40, Math.max(13, LABEL_PX / scale));
+    if (legible.size === size) return;
+    legible.size = size;
+    nodes.update(nodes.getIds().map((id) => {
+      const center = data && id === data.center;
+      const wide = info.get(id) && (info.get(id).shape === "box" || info.get(id).shape === "ellipse") ? 190 : 150;
+      return { id, font: { size: center ? size * 1.2 : size, bold: center },
+               widthConstraint: { maximum: wide * size / 13 } };
+    }));
+  }
+
   // White background (for PNG export) and the cluster names of a landscape, on the canvas.
   function paintBackground(ctx) {
     ctx.save();
@@ -159,10 +183,9 @@
     ctx.save();
     ctx.fillStyle = "#444";
     ctx.textAlign = "center";
-    for (const c of data.clusters || []) {
-      ctx.font = `bold ${Math.max(22, Math.min(90, c.r / 6))}px sans-serif`;
-      ctx.fillText(c.label, c.x, c.y);
-    }
+    const scale = network ? network.getScale() : 1;
+    ctx.font = `bold ${CLUSTER_PX / scale}px sans-serif`;
+    for (const c of data.clusters || []) ctx.fillText(c.label, c.x, c.y);
     ctx.restore();
   }
 
@@ -257,12 +280,12 @@
     select(id, false);
   }
 
-  function select(id, expandIt) {
+  // Selecting shows a node's details; expanding (its button, or a double click) adds its neighbours.
+  function select(id) {
     const n = info.get(id);
     state.selected = n.ref;
     showDetails(n);
     saveState();
-    if (expandIt) expand(id);
   }
 
   function link(text, href) {
@@ -279,6 +302,12 @@
     const box = document.getElementById("details-links");
     const q = (k) => new URLSearchParams({ [k]: n.ref });
     const links = [];
+    const grow = el("button", EN ? "Expand: show its neighbours" : "Mở rộng: hiện các nút lân cận");
+    grow.type = "button";
+    grow.id = "expand-node";
+    grow.disabled = state.expanded.includes(n.ref);
+    grow.addEventListener("click", () => { grow.disabled = true; expand(n.id); });
+    links.push(grow);
     if (n.ref.startsWith("dxid:")) links.push(link("Trang tài nguyên", "/id/" + n.ref.slice(5)));
     if (n.type === "system") {
       links.push(link("Phụ thuộc", "/graph/systems?" + q("system")));
@@ -304,7 +333,9 @@
     if (state.expanded.includes(ref) || (data.center === id && kind === "node")) return;
     state.expanded.push(ref);
     saveState();
-    const resp = await fetch(app.dataset.neighbours + "?" + new URLSearchParams({ node: ref, limit: 50 }));
+    const params = new URLSearchParams({ node: ref, limit: 50 });
+    if (kind === "systems" || kind === "impact") params.set("only", "system");  // system views grow by systems
+    const resp = await fetch(app.dataset.neighbours + "?" + params);
     if (!resp.ok) { notice(await resp.text()); return; }
     const view = await resp.json();
     const fresh = addData(view, id);
@@ -344,7 +375,8 @@
     fillForm();
     const need = REQUIRED[kind] || [];
     if (need.length && !need.some((k) => url.get(k))) {
-      notice("Nhập " + need.join(" hoặc ") + " (hoặc tìm ở ô tìm kiếm) rồi bấm Xem.");
+      notice(EN ? "Type a " + need.join(" or ") + " and pick it from the list, then press Show."
+                : "Gõ tên " + need.map((k) => NAMES[k] || k).join(" hoặc ") + ", chọn trong danh sách rồi bấm Xem.");
       document.body.dataset.state = "empty";
       return;
     }
