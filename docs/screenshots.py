@@ -1,10 +1,12 @@
-"""README screenshots of the graph views, from the seed documents, into ``docs/img/``.
+"""README screenshots of the pages and graph views, from the seed documents, into ``docs/img/``.
 
     python docs/screenshots.py [--seeds ../shared/seeds]
 
 Builds the seeds into a scratch store, serves them, and photographs (headless Chromium,
-nothing fetched from outside 127.0.0.1): the LGSP of Hà Nam with what it depends on and
-what depends on it, and the legal-basis trace of a Phụ lục task up to Quyết định 749/QĐ-TTg.
+nothing fetched from outside 127.0.0.1): the home page; what breaks if NDXP goes down; the page
+of Quyết định 749/QĐ-TTg with what rests on it; the tasks Sở TT&TT Hà Nam leads; the budgets
+chart; the national landscape; the LGSP of Hà Nam with what it depends on and what depends on
+it; and the legal-basis trace of a Phụ lục task up to Quyết định 749/QĐ-TTg.
 """
 
 from __future__ import annotations
@@ -51,7 +53,16 @@ def shoot(base: str) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     lgsp = "dxid:system/ha-nam/lgsp"
-    shots = {  # the Hà Nam landscape with its LGSP selected and expanded (a permalink's state)
+    agency = "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"
+    pages = {  # pages (ready when loaded) → full-page shots
+        "home.png": "/",
+        "document-749.png": "/id/eli/ttg/qd/2020/749",
+        "tasks-so-tttt-ha-nam.png": "/tasks?" + urlencode({"province": "Hà Nam", "lead": agency}),
+        "budgets.png": "/budgets",
+    }
+    shots = {  # graph views; the Hà Nam landscape with its LGSP selected and expanded (a permalink's state)
+        "graph-impact-ndxp.png": "/graph/impact?" + urlencode({"system": "dxid:system/viet-nam/ndxp"}),
+        "graph-landscape.png": "/graph/systems",
         "graph-lgsp-ha-nam.png": "/graph/systems?" + urlencode({"scope": "Hà Nam", "expand": lgsp, "sel": lgsp}),
         "graph-trace-749.png": "/graph/trace?" + urlencode({"task": task_reaching_749(base).replace(ID, "dxid:")}),
     }
@@ -74,6 +85,12 @@ def shoot(base: str) -> list[Path]:
             "**/*",
             lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1" else route.abort(),
         )
+        for name, path in pages.items():
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(500)  # the chart draws after load
+            page.screenshot(path=str(OUT / name), full_page=name != "document-749.png")
+            written.append(OUT / name)
         for name, path in shots.items():
             page.goto(base + path)
             page.wait_for_selector("body[data-restored='1']", state="attached", timeout=60_000)

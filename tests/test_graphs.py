@@ -255,3 +255,10 @@ def test_views_and_the_named_query_agree_on_dependencies_of_every_system(base):
             if direction == "down":
                 impact = api(base, "/api/graph/impact", system=s["ref"])
                 assert {n["id"] for n in impact["nodes"] if n["highlight"]} == expected, s["ref"]
+
+
+def test_an_ambiguous_name_lists_its_candidates_instead_of_picking_one(base):
+    r = get(base, "/api/graph/impact", system="lgsp")
+    assert r.status_code == 409
+    assert SYS + "ha-nam/lgsp" in r.text and SYS + "quang-nam/lgsp" in r.text
+    assert api(base, "/api/graph/impact", system="lgsp", scope="Quảng Nam")["center"].endswith("quang-nam/lgsp")

@@ -130,3 +130,27 @@ def test_landscape_draws_linked_systems_and_lists_the_others(seeds):
     every = count(seeds, "?x a dx:InformationSystem")
     assert len(view["nodes"]) + len(folded["rows"]) == every
     assert len({c["label"] for c in view["clusters"]}) == len(view["clusters"])  # one label per province
+
+
+def test_named_query_form_runs_with_references_and_links_locally(seeds):
+    page = requests.get(
+        seeds + "/queries/system-dependencies",
+        params={"system": "dxid:system/viet-nam/ndxp", "direction": "down"},
+        timeout=60,
+    ).text
+    api = requests.get(
+        seeds + "/api/queries/system-dependencies",
+        params={"system": "dxid:system/viet-nam/ndxp", "direction": "down", "format": "json"},
+        timeout=60,
+    ).json()
+    rows = api["results"]["bindings"]
+    assert rows and page.count("<tr>") == len(rows) + 1
+    assert 'href="/id/system/' in page and "https://w3id.org" not in page.split('id="rows"')[1]
+    csv_text = requests.get(
+        seeds + "/api/queries/system-dependencies",
+        params={"system": "dxid:system/viet-nam/ndxp", "direction": "down", "format": "csv"},
+        timeout=60,
+    ).text
+    assert len(csv_text.strip().splitlines()) == len(rows) + 1
+    listing = requests.get(seeds + "/queries", timeout=60).text
+    assert 'href="/queries/legal-basis-trace"' in listing

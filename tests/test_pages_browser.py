@@ -173,6 +173,7 @@ def test_c_tasks_led_by_so_tttt_ha_nam_with_deadlines_and_budgets(seeds, person)
     hit.click()
     page.wait_for_selector("#holdings")
     assert page.inner_text("h1") == "Sở Thông tin và Truyền thông (Hà Nam)"
+    assert "Sở Khoa học và Công nghệ" in page.inner_text("#today")  # who holds its duties since the 2025 mergers
     page.locator("#holdings a[href^='/tasks?lead=']").click()
     page.wait_for_selector("#browse")
     assert shown_count(page) == len(rows)
@@ -220,3 +221,18 @@ def test_markup_in_data_stays_text(xss, person, path):
     assert page.evaluate("window.__xss") is None
     assert page.locator("img").count() == 0
     assert page.locator("script:not([src])").count() == 0
+
+
+def test_named_query_form_shows_every_candidate_of_an_ambiguous_name(seeds, person):
+    page = person.page
+    page.goto(seeds + "/queries/system-dependencies")
+    page.fill("input[name=system]", "lgsp")
+    page.locator(".picker-results button.candidate").first.wait_for()
+    refs = page.locator(".picker-results button.candidate").evaluate_all("bs => bs.map(b => b.dataset.ref)")
+    provincial = {r for r in refs if r.endswith("/lgsp")}
+    assert len(provincial) >= 3, refs  # Hà Nam, Hải Dương, Quảng Nam: none chosen silently
+    page.locator(".picker-results button.candidate[data-ref='dxid:system/ha-nam/lgsp']").click()
+    page.select_option("select[name=direction]", "up")
+    page.click("#query-form button[type=submit]")
+    page.wait_for_selector("#rows")
+    assert "NDXP" in page.inner_text("#rows")

@@ -23,6 +23,7 @@ from dxkg.server import (
     linked_data,
     observability,
     protocol,
+    query_forms,
     reload,
     sandbox,
     security,
@@ -63,7 +64,17 @@ def create_app(store_dir, **options) -> Flask:
     app.extensions["dxkg"] = Service(opts, backend, metrics, reloader)
     graph_source.install(app)
     i18n.install(app)
-    for bp in (protocol.bp, gsp.bp, site.bp, console.bp, browse.bp, linked_data.bp, observability.bp, reload.bp):
+    for bp in (
+        protocol.bp,
+        gsp.bp,
+        site.bp,
+        console.bp,
+        query_forms.bp,
+        browse.bp,
+        linked_data.bp,
+        observability.bp,
+        reload.bp,
+    ):
         app.register_blueprint(bp)
     observability.install(app, metrics)
     security.install(app, opts.cors_origins)

@@ -104,7 +104,7 @@ PLAN = Column(
 APPENDIX = Column(
     "appendix",
     ("Phụ lục", "Appendix"),
-    lambda r: r.appendix.label if r.appendix else "",
+    lambda r: r.appendix.label.split(":")[0] if r.appendix else "",  # "Phụ lục III"; the title is in the facet
     lambda r: r.appendix.label if r.appendix else "",
 )
 LEAD = Column(

@@ -11,8 +11,9 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 from dxkg.kg import queries
 from dxkg.kg.namespaces import ID
 from dxkg.kg.paths import PACKAGE_DIR
+from dxkg.server import query_forms
 from dxkg.server.errors import ServiceError
-from dxkg.server.protocol import answer
+from dxkg.server.protocol import answer, format_param
 
 YASGUI_BUILD = PACKAGE_DIR.parent / "node_modules" / "@zazuko" / "yasgui" / "build"
 YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css"}
@@ -66,8 +67,9 @@ def run_named(name: str):
     named = _named()
     if name not in named:
         raise ServiceError(404, f"no named query '{name}' (known: {', '.join(named) or 'none'})")
+    values = {k: v for k, v in request.args.items() if k not in ("format", "output")}
     try:
-        text = named[name].bind(request.args.to_dict())
+        text = named[name].bind(query_forms.expand_refs(values))
     except queries.QueryError as e:
         raise ServiceError(400, str(e)) from None
-    return answer(text)
+    return answer(text, formats=format_param())

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from urllib.parse import urlencode
 
+from dxkg.kg import queries
 from dxkg.server import records
 from dxkg.server.graph.model import PREFIX_BLOCK, compact
 
@@ -19,18 +20,6 @@ CITATIONS = (
   OPTIONAL { ?doc rdfs:label ?dl } OPTIONAL { ?c dx:sourceFile ?file } OPTIONAL { ?c dx:lineStart ?line }
   OPTIONAL { ?c dx:relation/rdfs:label ?rl FILTER(LANG(?rl) = "vi") }
 } GROUP BY ?doc ?text ?file ?line ORDER BY ?docLabel ?line"""
-)
-
-# who answers today for an agency merged or renamed since the plans were written (2025 reforms)
-RESPONSIBLE_TODAY = (
-    PREFIX_BLOCK
-    + """SELECT ?org (SAMPLE(?l) AS ?label) (SAMPLE(?sc) AS ?scope) (MAX(STR(?d)) AS ?since) (SAMPLE(?cl) AS ?change)
-WHERE {
-  <{iri}> (org:changedBy/org:resultingOrganization)+ ?org . FILTER(?org != <{iri}>)
-  FILTER NOT EXISTS { ?org org:changedBy/org:resultingOrganization ?next FILTER(?next != ?org) }
-  OPTIONAL { ?org skos:prefLabel ?l } OPTIONAL { ?org dx:scope/skos:prefLabel ?sc }
-  OPTIONAL { ?c org:resultingOrganization ?org ; org:originalOrganization ?from ; dx:effectiveDate ?d ; rdfs:label ?cl }
-} GROUP BY ?org"""
 )
 
 
@@ -118,3 +107,10 @@ def holdings(corpus: records.Corpus, iri: str) -> list[dict]:
         if n:
             out.append({"label": label, "count": n, "href": browse_link(table, **{key: ref})})
     return out
+
+
+def responsible_today(source, agency: str) -> list[dict]:
+    """Who holds an agency's duties today (the named query ``responsible-today``): nothing when
+    the agency itself still does."""
+    rows = source.select(queries.get("responsible-today").bind({"agency": agency}))
+    return [r for r in rows if r.get("today") and r["today"] != agency]

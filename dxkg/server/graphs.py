@@ -19,7 +19,7 @@ import networkx as nx
 from flask import Blueprint, Flask, Response, abort, jsonify, render_template, request, send_from_directory
 
 from dxkg.server.errors import ServiceError
-from dxkg.server.graph import model, nodes, search, systems
+from dxkg.server.graph import catalogue, model, nodes, search, systems
 from dxkg.server.graph.source import current_source
 
 bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="static", static_url_path="/graph/static")
@@ -92,6 +92,8 @@ def _answer(build) -> Response:
     """Build the view and answer it as JSON (default), GraphML, Turtle or the CONSTRUCT query."""
     try:
         view = build()
+    except catalogue.Ambiguous as e:
+        raise ServiceError(409, str(e)) from None
     except model.NotFound as e:
         raise ServiceError(404, str(e)) from None
     fmt = request.args.get("format", "json")

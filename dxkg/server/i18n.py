@@ -22,6 +22,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "indicators": "Chỉ tiêu",
         "budgets": "Kinh phí",
         "console": "SPARQL",
+        "queries": "Truy vấn có sẵn",
+        "start_queries": "Truy vấn có sẵn: điền biểu mẫu, không cần SPARQL",
         "other_lang": "English",
         "not_found": "Không tìm thấy.",
         "intro": (
@@ -52,6 +54,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "indicators": "Indicators",
         "budgets": "Budgets",
         "console": "SPARQL",
+        "queries": "Named queries",
+        "start_queries": "Named queries: fill in a form, no SPARQL",
         "other_lang": "Tiếng Việt",
         "not_found": "Nothing found.",
         "intro": (

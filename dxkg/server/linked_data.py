@@ -116,7 +116,7 @@ def _page(iri: str) -> str:
         citations=_select(entity.CITATIONS, iri) if is_document else [],
         appendices=entity.appendices(corpus, iri) if iri in corpus.plans else [],
         holdings=entity.holdings(corpus, iri),
-        today=_select(entity.RESPONSIBLE_TODAY, iri) if is_agency else [],
+        today=entity.responsible_today(current_source(), iri) if is_agency else [],
         cap=INCOMING_CAP,
     )
 

@@ -42,10 +42,10 @@ def sparql():
         return _update(updates[0])
     if not queries:
         raise ServiceError(400, f"no query: send 'query=…' (GET or form POST) or an {QUERY_TYPE} body")
-    return answer(queries[0], _graph_params("default-graph-uri"), _graph_params("named-graph-uri"), _format_param())
+    return answer(queries[0], _graph_params("default-graph-uri"), _graph_params("named-graph-uri"), format_param())
 
 
-def _format_param() -> tuple[str | None, str | None] | None:
+def format_param() -> tuple[str | None, str | None] | None:
     """``format=`` or ``output=`` (Fuseki, Virtuoso): wins over Accept; the other kind of
     result keeps its negotiated format."""
     value = request.values.get("format") or request.values.get("output")

@@ -20,6 +20,12 @@ from dxkg.server.graph.source import relation_label, vocabulary
 from dxkg.server.graph.style import CATEGORY_COLOURS, clip, colour, short_name
 
 NATION = "Việt Nam"
+
+
+class Ambiguous(NotFound):
+    """Words that name several systems equally well (the message lists them)."""
+
+
 LINK_RELATIONS = ("connectsTo", "integratesWith", "sharesDataWith", "usesDataFrom", "syncsWith")
 DEPENDS = DX + "dependsOn"
 
@@ -112,10 +118,20 @@ def resolve_system(source, ref: str, scope: str | None = None) -> str:
             raise NotFound(f"no information system {ref}")
         return iri
     where = fold(scope or "").strip()
-    for hit in search.search(source, ref, limit=len(cat.systems) + 50):
-        if hit["id"] in cat.systems and (not where or fold(cat.systems[hit["id"]].scope) == where):
-            return hit["id"]
-    raise NotFound(f"no information system matches {ref!r}" + (f" in {scope}" if scope else ""))
+    hits = [
+        h
+        for h in search.search(source, ref, limit=len(cat.systems) + 50, kinds={"system"})
+        if h["id"] in cat.systems and (not where or fold(cat.systems[h["id"]].scope) == where)
+    ]
+    if not hits:
+        raise NotFound(f"no information system matches {ref!r}" + (f" in {scope}" if scope else ""))
+    best = [h for h in hits if h["score"] == hits[0]["score"]]
+    if len(best) > 1:  # "lgsp": one per province — say so rather than pick one
+        raise Ambiguous(
+            f"{ref!r} matches {len(best)} systems equally; choose one (or give a scope): "
+            + "; ".join(f"{cat.systems[h['id']].label} = {h['ref']}" for h in best)
+        )
+    return hits[0]["id"]
 
 
 def catalogue(source) -> Catalogue:

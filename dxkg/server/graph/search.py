@@ -123,7 +123,7 @@ def search(source, q: str, limit: int = 20, kinds: set | None = None) -> list[di
         if score is not None:
             hits.append((-score, len(e.label), e.label, e))
     hits.sort(key=lambda h: h[:3])
-    return [_hit(e) for *_, e in hits[:limit]]
+    return [_hit(e) | {"score": -score} for score, *_, e in hits[:limit]]
 
 
 def _score(e: Entry, words: list) -> float | None:
