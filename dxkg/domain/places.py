@@ -149,3 +149,7 @@ AGENCY_MERGERS_2025 = {
 def province_after_2025(province: str) -> str:
     """The province a province became on 2025-07-01 (itself when it was not merged away)."""
     return next((result for result, parts in MERGERS_2025.items() if province in parts), province)
+
+
+# 2025-07-01: the district level ended; its people's committees' duties went to the communes'
+DISTRICT_LEVEL_ENDED = {"UBND các huyện, thị xã, thành phố": "UBND các xã, phường, thị trấn"}

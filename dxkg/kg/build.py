@@ -20,6 +20,7 @@ from dxkg.domain.doctypes import concept, type_name
 from dxkg.domain.places import (
     AGENCY_MERGER_DATE,
     AGENCY_MERGERS_2025,
+    DISTRICT_LEVEL_ENDED,
     MERGERS_2025,
     PROVINCE_MERGER_DATE,
     all_provinces,
@@ -315,8 +316,8 @@ class Builder(RowsMixin, SystemsMixin):
                 w.add(iri, SKOS + "altLabel", vi(alias))
         w.add(iri, DX + "agencyKind", f"{ID}code/agency-{a.kind if a.kind in ('group', 'enterprise') else 'body'}")
         w.add(iri, DX + "scope", self.place(None if a.national else prov_))
-        if a.kind != "group":
-            self.successions(iri, a.name, a.national, None if a.national else prov_)
+        if a.kind != "enterprise":
+            self.successions(iri, a.name, a.national, None if a.national else prov_, a.kind)
         return iri
 
     def agency_mentions(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
@@ -329,14 +330,20 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(node, DX + "writtenAs", m.agency.written)
             w.provenance(node, src, m.span)
 
-    def successions(self, iri: str, name: str, national: bool, province: str | None) -> None:
+    def successions(self, iri: str, name: str, national: bool, province: str | None, kind: str = "agency") -> None:
         """The agency's successors, chained and dated: Sở TT&TT X → Sở KH&CN X (2025-03-01) →
         Sở KH&CN Y when province X was merged into Y (2025-07-01; not a body named after its
-        province, "Báo Hà Nam"); Bộ TT&TT → Bộ KH&CN. The
-        agency as written stays; each step is an ``org:ChangeEvent`` with its date, and
-        ``dx:succeededBy`` links each agency to the next (queries follow it to "today")."""
+        province, "Báo Hà Nam"); Bộ TT&TT → Bộ KH&CN; the district committees (their level
+        ended on 2025-07-01) → the communes' of the province of that date. The agency as
+        written stays; each step is an ``org:ChangeEvent`` with its date, and ``dx:succeededBy``
+        links each agency to the next (queries follow it to "today")."""
         renamed = AGENCY_MERGERS_2025.get(name)
-        if renamed:
+        communes = DISTRICT_LEVEL_ENDED.get(name)
+        if communes and province:
+            after = province_after_2025(province)
+            label = f"Kết thúc cấp huyện (2025): {name} ({province}) → {communes} ({after})"
+            self.successor(iri, communes, False, after, PROVINCE_MERGER_DATE, label, kind)
+        elif renamed:
             label = f"Hợp nhất {name} vào {renamed}" + (f" ({province})" if province else "")
             nxt = self.successor(iri, renamed, national, province, AGENCY_MERGER_DATE, label)
             self.successions(nxt, renamed, national, province)
@@ -345,13 +352,18 @@ class Builder(RowsMixin, SystemsMixin):
         ):
             after = province_after_2025(province)
             label = f"Sắp xếp đơn vị hành chính 2025: {name} ({province}) → {name} ({after})"
-            self.successor(iri, name, False, after, PROVINCE_MERGER_DATE, label)
+            self.successor(iri, name, False, after, PROVINCE_MERGER_DATE, label, kind)
 
-    def successor(self, iri: str, name: str, national: bool, province: str | None, when: date, label: str) -> str:
-        """The successor node and the dated change event from ``iri`` to it."""
+    def successor(
+        self, iri: str, name: str, national: bool, province: str | None, when: date, label: str, kind: str = "agency"
+    ) -> str:
+        """The successor node (an agency, or a group of agencies) and the dated change event to it."""
         w = self.shared
-        successor = iris.agency("agency", name, national, province)
-        w.typed(successor, DX + "Agency", ORG + "Organization")
+        successor = iris.agency(kind, name, national, province)
+        if kind == "group":
+            w.typed(successor, DX + "AgencyGroup")
+        else:
+            w.typed(successor, DX + "Agency", ORG + "Organization")
         w.add(successor, SKOS + "prefLabel", vi(name))
         w.label(successor, name)
         w.add(successor, DX + "scope", self.place(province))
