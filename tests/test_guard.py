@@ -121,4 +121,8 @@ def test_text_exported_with_layout_is_read_as_a_table(plan_documents, tmp_path):
     assert [t.value for t in doc.totals] == [t.value for t in reference.totals]
     assert sorted(r.symbol for r in doc.refs) == sorted(r.symbol for r in reference.refs)
     task = doc.tasks[-1]
-    assert doc.places[task.span.line].page == 3 and doc.places[task.span.line].where.startswith("bảng ")
+    place = doc.places[task.span.line]
+    assert place.page == 3 and place.where.startswith("bảng ")
+    assert (
+        place.text.startswith("3 ") and "Triển khai thanh toán" in place.text and "\n" in place.text
+    )  # lines as exported

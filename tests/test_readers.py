@@ -98,6 +98,11 @@ def test_provenance_names_page_and_table_row(plan_documents):
         if q.predicate.value == DX + "sourceText" and "Triển khai thanh toán" in q.object.value
     }
     assert {(s, "3") for s in prov} <= pages and prov
+    texts = {q.object.value for q in quads if q.predicate.value == DX + "sourceText" and q.subject.value in prov}
+    assert texts == {  # the row as read in the original, not the HTML it was laid out as
+        "3 | Triển khai thanh toán không dùng tiền mặt tại các cơ sở y tế công lập | Sở Y tế"
+        " | Ngân hàng Nhà nước chi nhánh tỉnh | Năm 2025 | 500"
+    }
 
 
 def test_word_page_breaks_give_pages(plan_documents):

@@ -75,8 +75,9 @@ class GraphWriter:
         self.value(s, DX + "sourceFile", span.file)
         self.value(s, DX + "lineStart", span.line)
         self.value(s, DX + "lineEnd", span.end_line)
-        self.value(s, DX + "sourceText", span.text)
         place = self.places.get(span.line)
+        row = place.text if place and place.text and span.line == span.end_line else ""
+        self.value(s, DX + "sourceText", row or span.text)  # a table row as read in the original, not as laid out
         if place:
             self.value(s, DX + "sourcePage", place.page)
             self.value(s, DX + "sourcePlace", place.where)

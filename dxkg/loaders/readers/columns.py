@@ -418,10 +418,12 @@ def text_source(lines: list[str]) -> Source:
                 out[n] = ""  # a page number between two parts of one table
         for n in range(first, last + 1):
             out[n] = ""
-        for r, (row, n) in enumerate(zip(rows, starts, strict=True)):
+        ends = [nxt - 1 for nxt in starts[1:]] + [last]
+        for r, (row, n, end) in enumerate(zip(rows, starts, ends, strict=True)):
             tag = "th" if r == 0 else "td"
             out[n] = "<tr>" + "".join(f"<{tag}>{html.escape(c, quote=False)}</{tag}>" for c in row) + "</tr>"
-            places[n + 1] = Place(pages[n] if paged else None, f"bảng {k}, hàng {r + 1}")
+            original = "\n".join(x.replace("\f", "").rstrip() for x in lines[n : end + 1] if x.strip())
+            places[n + 1] = Place(pages[n] if paged else None, f"bảng {k}, hàng {r + 1}", original)
         out[first] = "<table>" + out[first]
         out[last] += "</table>"
         previous_end = last

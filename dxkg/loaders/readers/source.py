@@ -29,6 +29,7 @@ class Place:
 
     page: int | None  # 1-based page (None when the format has no pages, e.g. Word)
     where: str = ""  # "bảng 1, hàng 3" for a table row; "" for running text
+    text: str = ""  # a table row as a person reads it in the original (cells joined by " | ")
 
 
 @dataclass
@@ -102,7 +103,8 @@ def render(blocks: list[Paragraph | TableBlock], reader: str) -> Source:
         places[len(lines)] = Place(block.pages[0])
         for r, (row, page) in enumerate(zip(block.rows, block.pages, strict=True), 1):
             lines.append("<tr>" + "".join(_cell_html(c) for c in row) + "</tr>")
-            places[len(lines)] = Place(page, f"bảng {tables}, hàng {r}")
+            text = " | ".join(" ".join(c.text.split()) for c in row)
+            places[len(lines)] = Place(page, f"bảng {tables}, hàng {r}", text)
         lines.append("</table>")
         places[len(lines)] = Place(block.pages[-1])
         lines.append("")
