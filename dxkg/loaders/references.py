@@ -119,7 +119,7 @@ _DATE_AFTER = re.compile(
 _ISSUER_LEAD = re.compile(r"^\s*,?\s*(?:của|do)\s+")
 _TYPE_WORD_ALT = "|".join(re.escape(w) for w, _ in TYPE_WORDS)
 _TYPE_WORD = re.compile(rf"\b(?:{_TYPE_WORD_ALT})\b", re.I)
-_NUMBER_LEAD = r"\s*(?:[sS]ố\s*:?\s*){0,2}$"
+_NUMBER_LEAD = r"\s*:?\s*(?:[sS]ố\s*:?\s*){0,2}$"  # "Kế hoạch số 11/…", "các Kế hoạch: số 11/…"
 _TAIL_AFTER_WORD = {  # words allowed between a type word and its symbol
     "Luật": re.compile(rf"(?P<extra>(?:\s+(?!số\b)[^\s,;:()]+){{1,12}}?)?{_NUMBER_LEAD}"),
     None: re.compile(rf"(?P<extra>\s+(?:hành động|liên tịch|liên ngành))?{_NUMBER_LEAD}"),
@@ -190,7 +190,9 @@ _REL_BEFORE = [  # (relation, pattern anchored at the end of the text between tw
     ("approves", r"phê duyệt"),
     ("based_on", r"căn cứ(?:\s+vào)?|trên cơ sở"),
 ]
-_REL_BEFORE = [(r, re.compile(r"(?:^|\s)(?:" + p + r")\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE]
+_REL_BEFORE = [
+    (r, re.compile(r"(?:^|\s)(?:" + p + r")(?:\s+(?:các|những))?\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE
+]
 
 
 # The passive voice turns the relation round: "A được sửa đổi, bổ sung bởi B" — B amends A.
@@ -454,7 +456,7 @@ def _share_issuers(text: str, found: list) -> None:
         between = text[e1:s2]
         if a.issuer_name or not b.issuer_name:
             continue
-        if re.fullmatch(rf"\s*(?:[Nn]gày\s+{DATE}\s*)?(?:,|và)\s*", between):
+        if re.fullmatch(rf"\s*(?:[Nn]gày\s+{DATE}\s*)?(?:,|và)\s*(?:số\s*)?", between):
             a.issuer_name, a.national, a.province = b.issuer_name, b.national, b.province
 
 
@@ -754,7 +756,7 @@ def _source_relations(clause: str, found: list, role: str, carried: bool = False
             shared = rel
         elif not (
             shared
-            and re.fullmatch(r"[^;.]*?(?:,|\svà)\s*", before)
+            and re.fullmatch(r"[^;.]*?(?:,|\svà)\s*(?:số\s*)?", before)
             and not any(rx.search(before) for _, rx in _REL_BEFORE)
         ):
             shared = None

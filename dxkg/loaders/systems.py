@@ -45,7 +45,11 @@ _VERBS = [  # (relation, folded pattern); "provides_data_to" is read as the obje
         rf"(?:khai thac|su dung|nhan|lay|tra cuu|ke thua)(?: {_DATA})?(?: tu| cua| tren)"
         rf"|(?:khai thac|su dung|tai su dung) {_DATA}(?! cho)",
     ),
-    ("provides_data_to", rf"(?:cung cap|chia se|truyen|gui|day) {_DATA}(?: \w+){{0,2}}? (?:cho|len|ve|vao|sang)"),
+    (
+        "provides_data_to",
+        rf"(?:cung cap|chia se|truyen|gui|day) {_DATA}(?: \w+){{0,2}}? (?:cho|len|ve|vao|sang)"
+        rf"|chuyen (?:toan bo )?(?:{_DATA} )?(?:sang|ve|vao|len)",
+    ),
     ("integrates", r"tich hop|hop nhat (?:voi|vao)"),
     ("connects", r"ket noi|lien thong|lien ket"),
     ("shares_data", rf"chia se(?: {_DATA})?"),
@@ -115,7 +119,9 @@ _COMPOUNDS = re.compile(
     r"|chuyển đổi số"
 )
 _SCOPE_AFTER = re.compile(r"\s*(?:(?:cua|thuoc)\s+)?(?:tinh|thanh pho)\b(?:\s*(?P<cu>\(cu\)))?")
-_NATIONAL_NAME = re.compile(r"\b(?:quoc gia|chinh phu|viet nam|trung uong)\b")
+_NATIONAL_NAME = re.compile(r"\b(?:quoc gia|chinh phu|viet nam|trung uong|toan quoc)\b")
+# "Phần mềm quản lý hộ tịch của Bộ Tư pháp": a ministry's or the government's system is national
+_NATIONAL_OWNER = re.compile(r"\s*(?:dung chung )?cua (?:bo|chinh phu|van phong chinh phu|thu tuong)\b")
 # qualifiers that leave a head generic ("Hệ thống thông tin", "Phần mềm quản lý", "Ứng dụng CNTT")
 _GENERIC = {
     "thong tin",
@@ -160,7 +166,7 @@ def _named(text: str, folded: str, province: str | None) -> list[tuple[int, int,
             and not find_province(text[end : end + 50])
         ):
             continue  # a district's or city's own system: no scope in the graph for it
-        national = bool(_NATIONAL_NAME.search(fold(name)))
+        national = bool(_NATIONAL_NAME.search(fold(name)) or _NATIONAL_OWNER.match(folded, end))
         scope, written_end = None if national else province, end
         after = _SCOPE_AFTER.match(folded, end)
         if after and not national:
