@@ -60,10 +60,10 @@ def shoot(base: str) -> list[Path]:
         "tasks-so-tttt-ha-nam.png": "/tasks?" + urlencode({"province": "Hà Nam", "lead": agency}),
         "budgets.png": "/budgets",
     }
-    shots = {  # graph views; the Hà Nam landscape with its LGSP selected and expanded (a permalink's state)
+    shots = {  # graph views; the Hà Nam landscape with its LGSP expanded (a permalink's state)
         "graph-impact-ndxp.png": "/graph/impact?" + urlencode({"system": "dxid:system/viet-nam/ndxp"}),
         "graph-landscape.png": "/graph/systems",
-        "graph-lgsp-ha-nam.png": "/graph/systems?" + urlencode({"scope": "Hà Nam", "expand": lgsp, "sel": lgsp}),
+        "graph-lgsp-ha-nam.png": "/graph/systems?" + urlencode({"scope": "Hà Nam", "expand": lgsp}),
         "graph-trace-749.png": "/graph/trace?" + urlencode({"task": task_reaching_749(base).replace(ID, "dxid:")}),
     }
     OUT.mkdir(parents=True, exist_ok=True)

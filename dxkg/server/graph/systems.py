@@ -106,7 +106,8 @@ def landscape_view(cat: Catalogue, scope: str | None, limit: int) -> View:
         cat, "landscape", title, {i: lv for i, lv in members.items() if i in linked or not linked}, limit
     )
     for n in view.nodes.values():  # short names on a crowded canvas; the full one in its tooltip and table
-        n.label = cat.systems[n.id].key or clip(n.label, 40)
+        key = cat.systems[n.id].key
+        n.label = key if key and key == key.upper() else clip(n.label, 40)  # "LGSP", not a slug
     clusters = defaultdict(list)
     for n in view.nodes.values():
         clusters[n.scope].append(n.id)

@@ -142,7 +142,7 @@
     network.on("beforeDrawing", paintBackground);
     network.on("click", (p) => { if (p.nodes.length) select(p.nodes[0]); });
     network.on("doubleClick", (p) => { if (p.nodes.length) expand(p.nodes[0]); });
-    network.on("zoom", legible);
+    network.on("afterDrawing", legible);  // after zooming, focusing or fitting alike
     if (view.clusters && view.clusters.length) network.moveTo({ scale: network.getScale() * 0.92 });  // room for cluster names
     legible();
     network.once("afterDrawing", () => {
