@@ -15,6 +15,8 @@ from collections import defaultdict
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
+from dxkg.server import sandbox
+
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 
 bp = Blueprint("observability", __name__)
@@ -116,7 +118,8 @@ def install(app: Flask, metrics: Metrics) -> None:
 @bp.get("/healthz")
 def healthz():
     """200 with counts when a worker can read the store, 503 otherwise; also which store
-    folder is served since when, and why the last reload failed (null once one succeeds)."""
+    folder is served since when, why the last reload failed (null once one succeeds), and
+    whether query evaluation is cut off from the network."""
     svc = current_app.extensions["dxkg"]
     stats = svc.backend.read("stats")
     return jsonify(
@@ -124,6 +127,7 @@ def healthz():
         triples=stats["triples"],
         graphs=stats["graphs"],
         generation=svc.backend.generation,
+        evaluation=sandbox.describe(svc.backend.sandbox),
         **svc.reloader.status(),
     )
 

@@ -82,6 +82,15 @@ def check(report: dict, policy: str) -> None:
         raise SandboxUnavailable(report.get("reason") or "the network could not be denied")
 
 
+def describe(report: dict) -> str:
+    """A process's report in a few words, for the start-up log and ``/healthz``."""
+    if report.get("held"):
+        return f"cut off from the network ({report['mechanism']}, checked)"
+    if report.get("policy") == ALLOW:
+        return "WITH network access (--allow-service)"
+    return "WITHOUT the network sandbox (--no-sandbox)"
+
+
 def holds() -> bool:
     """Whether this process is cut off from the network (``enter`` succeeded with ``DENY``)."""
     return _held

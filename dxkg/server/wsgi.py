@@ -34,6 +34,7 @@ from waitress.server import MultiSocketServer, TcpWSGIServer
 from waitress.task import ErrorTask, ThreadedTaskDispatcher
 from waitress.utilities import RequestEntityTooLarge
 
+from dxkg.server import sandbox
 from dxkg.server.app import create_app
 from dxkg.server.options import HOST, PORT
 from dxkg.server.security import SECURITY_HEADERS
@@ -187,7 +188,7 @@ def serve(store_dir: str, host: str = HOST, port: int = PORT, **options) -> None
         getattr(server, "effective_port", port),
         svc.options.workers,
         "enabled" if svc.options.update_token else "disabled",
-        network_status(svc.backend.sandbox),
+        sandbox.describe(svc.backend.sandbox),
     )
     restore = _on_sighup(svc.reloader.request)
     try:
@@ -195,15 +196,6 @@ def serve(store_dir: str, host: str = HOST, port: int = PORT, **options) -> None
     finally:
         restore()
         shutdown(app, server)
-
-
-def network_status(report: dict) -> str:
-    """How the service's evaluating processes stand with the network, in a few words."""
-    if report.get("held"):
-        return f"cut off from the network ({report['mechanism']}, checked)"
-    if report.get("policy") == "allow":
-        return "WITH network access (--allow-service)"
-    return "WITHOUT the network sandbox (--no-sandbox)"
 
 
 def _on_sighup(handler):
