@@ -63,7 +63,7 @@ class Metrics:
             ]
             for route, counts in sorted(self.latency.items()):
                 acc = 0
-                for b, n in zip(BUCKETS + ("+Inf",), counts):
+                for b, n in zip(BUCKETS + ("+Inf",), counts, strict=False):
                     acc += n
                     out.append(f'dxkg_http_request_seconds_bucket{{route="{route}",le="{b}"}} {acc}')
                 out.append(f'dxkg_http_request_seconds_sum{{route="{route}"}} {self.latency_sum[route]:.6f}')
