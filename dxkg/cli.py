@@ -1,10 +1,12 @@
 """The ``dxkg`` command: build, add, remove, query, export, validate, serve.
 
 Exit codes: 0 success; 1 failure (nothing changed); 2 usage error;
-3 built, but something was skipped or lost: a document that could not be read, or a table
-  a document announces that yielded no row, or a stated total its rows do not reproduce
-  (each reported with file, line and reason);
-4 (validate / build --strict) the graph has SHACL violations; with --strict also a lost table.
+3 built, but something was skipped or lost: a document that could not be read, a reader that
+  raised on a document (reported with the file and the reader), or a table a document
+  announces that yielded no row, or a stated total its rows do not reproduce (each reported
+  with file, line and reason);
+4 (validate / build --strict) the graph has SHACL violations; with --strict also a lost table
+  or a failed reader.
 """
 
 from __future__ import annotations

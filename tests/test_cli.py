@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dxkg import cli
-from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, build_store
+from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, build_store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -213,3 +213,24 @@ def test_a_reader_that_fails_is_reported_and_the_other_readers_still_contribute(
     )  # and both tables it announces (tasks, indicators) are reported lost
     assert doc.header.province == "Ninh Bình" and {r.symbol for r in doc.refs} >= {"749/QĐ-TTg", "47/2020/NĐ-CP"}
     assert doc.system_links
+
+
+def test_a_reader_that_raises_fails_the_build_with_exit_3_naming_file_and_reader(monkeypatch, tmp_path):
+    from dxkg.loaders import document
+
+    def broken(*args, **kwargs):
+        raise ValueError("unexpected layout")
+
+    monkeypatch.setattr(document.references, "find_references", broken)
+    lines = []
+    store = tmp_path / "store"
+    status = build_store([EXAMPLES / "ke-hoach-mau-chuyen-doi-so.md"], store, validate=False, report=lines.append)
+    assert status == EXIT_SKIPPED
+    failed = [m for m in lines if m.startswith("failed ")]
+    assert failed and "ke-hoach-mau-chuyen-doi-so.md" in failed[0] and "references reader" in failed[0]
+    assert "ValueError: unexpected layout" in failed[0]
+    assert len(query_json(store, "tasks")) == 3  # the other readers' facts are loaded
+    status = build_store(
+        [EXAMPLES / "ke-hoach-mau-chuyen-doi-so.md"], tmp_path / "strict", strict=True, report=lines.append
+    )
+    assert status == EXIT_VIOLATIONS and not (tmp_path / "strict").exists()

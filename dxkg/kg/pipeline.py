@@ -1,7 +1,9 @@
 """``dxkg build``: documents → records → graphs → store, reporting as it goes.
 
 A document that cannot be read is reported (file, line, reason) and skipped; the others
-still load. A table a document announces but that yielded no row, or a stated total its
+still load. A reader that raises on a document (structure, tables, references…) is reported
+as an error naming the file and the reader; the other readers' facts still load, and the
+exit code is 3 (something was skipped), like a skipped document. A table a document announces but that yielded no row, or a stated total its
 rows do not reproduce, is reported as lost (``loaders.guard``): exit code 3, and with
 ``--strict`` the build is refused like one with violations. The new graph is built aside and swapped in only when complete (embedded
 store), or loaded one source graph at a time (remote store), so a failed build never
@@ -46,7 +48,8 @@ def parse_all(paths, report) -> tuple[list, list]:
             + (f" ({len(doc.attached)} attached document)" if doc.attached else "")
         )
         for issue in (i for d in parts for i in d.issues):
-            report(f"    warning: {issue.file}:{issue.line}: {issue.message}")
+            kind = "error" if issue.reader else "warning"
+            report(f"    {kind}: {issue.file}:{issue.line}: {issue.message}")
     return docs, skipped
 
 
@@ -60,6 +63,9 @@ def build_store(
     lost = [(doc.file, i.line, i.message) for doc in docs for i in doc.issues if i.lost]
     for f, line, why in lost:
         report(f"lost {f}:{line}: {why}")
+    failed = [(d.file, i.reader, i.message) for doc in docs for d in (doc, *doc.attached) for i in d.issues if i.reader]
+    for f, reader, why in failed:
+        report(f"failed {f}: the {reader} reader raised, its facts are missing: {why}")
     if not docs:
         report("nothing to build: no document could be read")
         return EXIT_FAIL
@@ -69,7 +75,7 @@ def build_store(
     report(f"built {len(result.graphs)} graphs, {n_quads} quads from {len(docs)} documents in {t_build:.2f}s")
 
     if endpoint:
-        status = _load_remote(result, endpoint, flavour, strict, validate, report, len(lost))
+        status = _load_remote(result, endpoint, flavour, strict, validate, report, len(lost) + len(failed))
         if status != EXIT_OK:
             return status
     else:
@@ -80,16 +86,16 @@ def build_store(
                 for g, quads in result.graphs.items():
                     store.load(quads, graph=g)
                 violations = _validate(store, store, validate, report)
-                if strict and (violations or lost):
+                if strict and (violations or lost or failed):
                     raise _Refused()  # the report stays with the discarded store
         except _Refused:
             report(
                 f"--strict: {violations} violations, {len(lost)} lost tables or totals, "
-                f"the store at {store_dir} was left unchanged"
+                f"{len(failed)} failed readers, the store at {store_dir} was left unchanged"
             )
             return EXIT_VIOLATIONS
         report(f"store {store_dir}: ready ({time.perf_counter() - t0:.2f}s)")
-    return EXIT_SKIPPED if skipped or lost else EXIT_OK
+    return EXIT_SKIPPED if skipped or lost or failed else EXIT_OK
 
 
 class _Refused(Exception):
@@ -107,7 +113,9 @@ def _load_remote(result, endpoint, flavour, strict, validate, report, lost=0) ->
         staged.load(quads, graph=g)
     violations = _validate(staged, staged, validate, report)
     if strict and (violations or lost):
-        report(f"--strict: {violations} violations, {lost} lost tables or totals, {endpoint} was left unchanged")
+        report(
+            f"--strict: {violations} violations, {lost} lost tables, totals or failed readers, {endpoint} was left unchanged"
+        )
         return EXIT_VIOLATIONS
     remote = RemoteStore.from_env(endpoint, flavour=flavour)
     for g, quads in result.graphs.items():

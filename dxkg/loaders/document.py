@@ -107,6 +107,7 @@ def read_document(
                     doc.file,
                     0,
                     f"{name} failed: {type(e).__name__}: {e} (in {Path(where.filename).name}:{where.lineno})",
+                    reader=name,
                 )
             )
             return None

@@ -251,6 +251,7 @@ class ParseIssue:
     message: str
     fatal: bool = False  # True: the document could not be read at all
     lost: bool = False  # True: a table the document announces, or a total it states, was not reproduced
+    reader: str | None = None  # the reader that raised on this document (its facts are missing)
 
 
 @dataclass
