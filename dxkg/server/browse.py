@@ -21,15 +21,15 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
 
 from dxkg.domain.text import fold
-from dxkg.kg.paths import PACKAGE_DIR
 from dxkg.server import records
 from dxkg.server.errors import ServiceError
 from dxkg.server.graph.model import NotFound, compact, expand
 from dxkg.server.graph.source import current_source
 from dxkg.server.i18n import lang
+from dxkg.server.vendor import npm_file
 
 bp = Blueprint("browse", __name__)
-CHART_JS = PACKAGE_DIR.parent / "node_modules" / "chart.js" / "dist" / "chart.umd.js"
+CHART_JS = npm_file("chart.js", "dist/chart.umd.js")
 PAGE_SIZE = 50
 FACET_SIZE = 12
 MONEY = Decimal(1_000_000)  # budgets are shown in millions of đồng, as the plans write them

@@ -1,7 +1,7 @@
 """The query console at ``/console`` (YASGUI) and the named queries of ``queries/`` as an API.
 
-YASGUI is the npm package ``@zazuko/yasgui`` (pinned in package.json, installed by
-``npm ci``); its files are served from ``node_modules`` as they are, never copied here.
+YASGUI is the npm package ``@zazuko/yasgui``, found by ``dxkg.server.vendor`` (the wheel's
+copy, or a checkout's ``node_modules``).
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from flask import Blueprint, current_app, jsonify, render_template, request, sen
 
 from dxkg.kg import queries
 from dxkg.kg.namespaces import ID
-from dxkg.kg.paths import PACKAGE_DIR
 from dxkg.server import query_forms
 from dxkg.server.errors import ServiceError
 from dxkg.server.protocol import answer, format_param
+from dxkg.server.vendor import npm_file
 
-YASGUI_BUILD = PACKAGE_DIR.parent / "node_modules" / "@zazuko" / "yasgui" / "build"
+YASGUI_BUILD = npm_file("@zazuko/yasgui", "build/yasgui.min.js").parent
 YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css"}
 
 bp = Blueprint("console", __name__)
@@ -39,7 +39,9 @@ def console():
 @bp.get("/vendor/yasgui/<name>")
 def yasgui(name: str):
     if name not in YASGUI_FILES or not (YASGUI_BUILD / name).is_file():
-        raise ServiceError(404, "not found (is YASGUI installed? run 'npm ci' in the project)")
+        raise ServiceError(
+            404, "YASGUI is not installed: run 'npm ci' in the checkout, or install a wheel built after it"
+        )
     return send_from_directory(YASGUI_BUILD, name, max_age=3600)
 
 
