@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from dxkg.kg import iris
 from dxkg.kg.build import Builder
 from dxkg.kg.namespaces import DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
-from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, parse_all
+from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, incomplete, parse_all
 from dxkg.kg.store import EmbeddedStore, build_aside
 
 # shared nodes that stay whatever the documents: the nation, provinces and their mergers
@@ -36,9 +36,7 @@ def add_documents(paths, store_dir, *, strict=False, validate=True, report=print
     docs, skipped = parse_all(paths, report)
     for f, line, why in skipped:
         report(f"skipped {f}:{line}: {why}")
-    lost = [(d.file, i.line, i.message) for d in docs for i in d.issues if i.lost]
-    for f, line, why in lost:
-        report(f"lost {f}:{line}: {why}")
+    lost = incomplete(docs, report)
     if not docs:
         report("nothing to add: no document could be read")
         return EXIT_FAIL
@@ -57,7 +55,8 @@ def add_documents(paths, store_dir, *, strict=False, validate=True, report=print
             violations = _validate(store, store, validate, report)
             if strict and (violations or lost):
                 report(
-                    f"--strict: {violations} violations, {len(lost)} lost tables or totals, the store was left unchanged"
+                    f"--strict: {violations} violations, {len(lost)} lost tables or totals (or failed readers), "
+                    "the store was left unchanged"
                 )
                 raise _Refused()
     except _Refused:

@@ -53,6 +53,24 @@ def parse_all(paths, report) -> tuple[list, list]:
     return docs, skipped
 
 
+def incomplete(docs, report) -> list[str]:
+    """What the documents' readers could not deliver, reported: tables or totals lost
+    (``lost FILE:LINE``) and readers that raised (``failed FILE: the NAME reader…``). Any of
+    them makes the exit code 3, and ``--strict`` refuse the swap."""
+    problems = []
+    for doc in docs:
+        for issue in (i for d in (doc, *doc.attached) for i in d.issues):
+            if issue.lost:
+                problems.append(f"lost {issue.file}:{issue.line}: {issue.message}")
+            elif issue.reader:
+                problems.append(
+                    f"failed {issue.file}: the {issue.reader} reader raised, its facts are missing: {issue.message}"
+                )
+    for line in problems:
+        report(line)
+    return problems
+
+
 def build_store(
     paths, store_dir, *, endpoint=None, flavour="generic", strict=False, validate=True, report=print
 ) -> int:
@@ -60,12 +78,7 @@ def build_store(
     docs, skipped = parse_all(paths, report)
     for f, line, why in skipped:
         report(f"skipped {f}:{line}: {why}")
-    lost = [(doc.file, i.line, i.message) for doc in docs for i in doc.issues if i.lost]
-    for f, line, why in lost:
-        report(f"lost {f}:{line}: {why}")
-    failed = [(d.file, i.reader, i.message) for doc in docs for d in (doc, *doc.attached) for i in d.issues if i.reader]
-    for f, reader, why in failed:
-        report(f"failed {f}: the {reader} reader raised, its facts are missing: {why}")
+    lost = incomplete(docs, report)
     if not docs:
         report("nothing to build: no document could be read")
         return EXIT_FAIL
@@ -75,7 +88,7 @@ def build_store(
     report(f"built {len(result.graphs)} graphs, {n_quads} quads from {len(docs)} documents in {t_build:.2f}s")
 
     if endpoint:
-        status = _load_remote(result, endpoint, flavour, strict, validate, report, len(lost) + len(failed))
+        status = _load_remote(result, endpoint, flavour, strict, validate, report, len(lost))
         if status != EXIT_OK:
             return status
     else:
@@ -86,16 +99,16 @@ def build_store(
                 for g, quads in result.graphs.items():
                     store.load(quads, graph=g)
                 violations = _validate(store, store, validate, report)
-                if strict and (violations or lost or failed):
+                if strict and (violations or lost):
                     raise _Refused()  # the report stays with the discarded store
         except _Refused:
             report(
-                f"--strict: {violations} violations, {len(lost)} lost tables or totals, "
-                f"{len(failed)} failed readers, the store at {store_dir} was left unchanged"
+                f"--strict: {violations} violations, {len(lost)} lost tables or totals (or failed readers), "
+                f"the store at {store_dir} was left unchanged"
             )
             return EXIT_VIOLATIONS
         report(f"store {store_dir}: ready ({time.perf_counter() - t0:.2f}s)")
-    return EXIT_SKIPPED if skipped or lost or failed else EXIT_OK
+    return EXIT_SKIPPED if skipped or lost else EXIT_OK
 
 
 class _Refused(Exception):
@@ -114,7 +127,7 @@ def _load_remote(result, endpoint, flavour, strict, validate, report, lost=0) ->
     violations = _validate(staged, staged, validate, report)
     if strict and (violations or lost):
         report(
-            f"--strict: {violations} violations, {lost} lost tables, totals or failed readers, {endpoint} was left unchanged"
+            f"--strict: {violations} violations, {lost} lost tables or totals (or failed readers), {endpoint} was left unchanged"
         )
         return EXIT_VIOLATIONS
     remote = RemoteStore.from_env(endpoint, flavour=flavour)
