@@ -512,7 +512,7 @@ class PlanWriter:
                 self.w.add(node, DX + "relation", DX + "usesDataFrom")
                 self.w.value(node, DX + "directed", True)
                 self.prov(node, f"{name} khai thác dữ liệu từ {SYSTEMS[dep][0]}")
-        for key, (name, _cat, national, deps) in SYSTEMS.items():
+        for key, (_name, _cat, national, deps) in SYSTEMS.items():
             if national:  # national links as the plan restates them
                 for dep in deps:
                     self.w.add(self.system(key), DX + "dependsOn", self.system(dep))

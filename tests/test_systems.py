@@ -49,7 +49,7 @@ def test_scope():
 
 def links(text, province="Hà Nam"):
     _, found = find_systems([text], "t.txt", province)
-    return [(l.a.key, l.relation, l.b.key, l.directed) for l in found]
+    return [(link.a.key, link.relation, link.b.key, link.directed) for link in found]
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,9 @@ def test_links_across_wrapped_lines():
     _, found = find_systems(
         ["Kết nối Hệ thống thông tin báo cáo tỉnh với", "", "hệ thống thông tin báo cáo Chính phủ."], "t.txt", "Hà Nam"
     )
-    assert [(l.a.key, l.b.key, l.span.line, l.span.end_line) for l in found] == [("BC-TINH", "BC-CP", 1, 3)]
+    assert [(link.a.key, link.b.key, link.span.line, link.span.end_line) for link in found] == [
+        ("BC-TINH", "BC-CP", 1, 3)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -136,7 +138,8 @@ def test_seed_must_links():
             found[src] = find_systems(lines, src, "Hà Nam")[1]
         X, Y = gold["systems"][x], gold["systems"][y]
         assert any(
-            (_matches(l.a, X) and _matches(l.b, Y)) or (_matches(l.a, Y) and _matches(l.b, X)) for l in found[src]
+            (_matches(link.a, X) and _matches(link.b, Y)) or (_matches(link.a, Y) and _matches(link.b, X))
+            for link in found[src]
         ), (x, y, src)
 
 

@@ -253,7 +253,7 @@ def test_budgets_in_billions_reproduce_the_total(nghe_an):
 
 
 def test_system_links_with_lists_and_go_betweens(nghe_an):
-    links = {(l.a.key, l.relation, l.b.key) for l in nghe_an.system_links}
+    links = {(link.a.key, link.relation, link.b.key) for link in nghe_an.system_links}
     assert links >= {
         ("TTHC", "connects", "NDXP"),
         ("TTHC", "uses_data_from", "CSDL-DAT-DAI"),

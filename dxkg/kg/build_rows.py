@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from dxkg.domain.codes import BUDGET_CATEGORIES
@@ -9,12 +10,17 @@ from dxkg.domain.text import slug
 from dxkg.kg import iris
 from dxkg.kg.namespaces import DX, ID
 from dxkg.kg.rdf import DCT, SCHEMA, SKOS, TIME, GraphWriter, vi
-from dxkg.loaders.records import ALL, Deadline, ParsedDocument
+from dxkg.loaders.records import ALL, AgencyRef, Deadline, LegalRef, ParsedDocument, SystemRef
 
 
 class RowsMixin:
     """Builder part for table rows; expects ``appendix``, ``agency``, ``legal_doc`` and
     ``system`` from the Builder."""
+
+    appendix: Callable[[GraphWriter, str, str], str]
+    agency: Callable[[AgencyRef, str | None], str]
+    legal_doc: Callable[[LegalRef], str]
+    system: Callable[[SystemRef, str | None], str]
 
     def rows(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         groups: dict[tuple, str] = {}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dxkg.domain.systems import FOUNDATION_CATEGORIES, check_category
 from dxkg.domain.text import fold, slug
 from dxkg.kg import iris
@@ -42,7 +44,10 @@ def dependency(link) -> str | None:
 
 
 class SystemsMixin:
-    """Builder part for systems; expects ``self.place`` from the Builder."""
+    """Builder part for systems; expects ``shared`` and ``place`` from the Builder."""
+
+    shared: GraphWriter
+    place: Callable[[str | None], str]
 
     def system(self, s: SystemRef, province: str | None) -> str:
         w = self.shared

@@ -10,6 +10,14 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+
+def serialised(data: bytes | None) -> bytes:
+    """pyoxigraph's ``dump``/``serialize`` return the bytes when given no output file."""
+    if data is None:
+        raise ValueError("serialised to an output file, not to bytes")
+    return data
+
+
 # SELECT / ASK results
 RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,

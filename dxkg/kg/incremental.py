@@ -21,7 +21,7 @@ from dxkg.kg import iris
 from dxkg.kg.build import Builder
 from dxkg.kg.namespaces import DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, incomplete, parse_all
-from dxkg.kg.store import EmbeddedStore, build_aside
+from dxkg.kg.store import EmbeddedStore, build_aside, solutions
 
 # shared nodes that stay whatever the documents: the nation, provinces and their mergers
 _KEPT_TYPES = (DX + "Nation", DX + "Province", DX + "AdministrativeChange")
@@ -130,7 +130,7 @@ def _prune_shared(store: EmbeddedStore, touched: set) -> int:
               FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?y ?x }} FILTER(?g != <{SHARED_GRAPH}>) }}
               FILTER NOT EXISTS {{ GRAPH <{SHARED_GRAPH}> {{ ?x ?y ?s }} FILTER(?x != ?s) }}
             }}"""
-        orphans = [b["s"] for b in store.raw.query(query, use_default_graph_as_union=False)]
+        orphans = [b["s"] for b in solutions(store.raw.query(query, use_default_graph_as_union=False))]
         candidates = set()
         for s in orphans:
             for q in list(store.raw.quads_for_pattern(s, None, None, shared)):
@@ -147,7 +147,8 @@ def _named_in(store_dir, graphs: set) -> set:
     out = set()
     for graph in graphs & set(old.named_graphs()):
         for q in old.raw.quads_for_pattern(None, None, None, ox.NamedNode(graph)):
-            out.add(q.subject.value)
+            if not isinstance(q.subject, ox.Triple):
+                out.add(q.subject.value)
             if isinstance(q.object, ox.NamedNode):
                 out.add(q.object.value)
     old.close()

@@ -77,7 +77,7 @@ import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
-from dxkg.kg.formats import CONTENT_TYPES, MEDIA_TYPES, RDF_FORMATS, RDF_READ, TRIPLE_FORMATS
+from dxkg.kg.formats import CONTENT_TYPES, MEDIA_TYPES, RDF_FORMATS, RDF_READ, TRIPLE_FORMATS, serialised
 from dxkg.kg.namespaces import GRAPH, PREFIXES
 from dxkg.kg.store import StoreError
 
@@ -230,8 +230,8 @@ class RemoteStore:
         else:
             for g in self.named_graphs():
                 mem.extend(self._graph_quads(g, ox.NamedNode(g)))
-            return mem.dump(format=RDF_FORMATS[fmt], prefixes=PREFIXES)
-        return mem.dump(format=RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+            return serialised(mem.dump(format=RDF_FORMATS[fmt], prefixes=PREFIXES))
+        return serialised(mem.dump(format=RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=PREFIXES))
 
     def _graph_quads(self, graph: str, into) -> Iterator[ox.Quad]:
         triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -262,15 +262,15 @@ class RemoteStore:
         for i, batch in enumerate(batches):
             first_replaces = replace and i == 0
             if self.endpoints.gsp:
-                self._gsp_write(graph, batch, put=first_replaces)
+                self._gsp_write(self.endpoints.gsp, graph, batch, put=first_replaces)
             else:
                 self._update_write(graph, batch, drop_first=first_replaces)
 
-    def _gsp_write(self, graph: str | None, triples: list[ox.Triple], *, put: bool) -> None:
+    def _gsp_write(self, gsp: str, graph: str | None, triples: list[ox.Triple], *, put: bool) -> None:
         params = {"graph": graph} if graph else {"default": ""}
         self._request(
             "PUT" if put else "POST",
-            self.endpoints.gsp,
+            gsp,
             params=params,
             data=_ntriples(triples),
             headers={"Content-Type": CONTENT_TYPES["turtle"]},
@@ -302,8 +302,9 @@ class RemoteStore:
 
 def query_form(sparql: str) -> str:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the keyword after the prologue (prefixes, comments)."""
-    word = re.match(r"[A-Za-z]*", sparql[_PROLOGUE.match(sparql).end() :])
-    return word.group(0).upper()
+    prologue = _PROLOGUE.match(sparql)  # matches every text (all its parts are optional)
+    word = re.match(r"[A-Za-z]*", sparql[prologue.end() if prologue else 0 :])
+    return word.group(0).upper() if word else ""
 
 
 def _standard_json(res: dict) -> dict:

@@ -21,8 +21,22 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS, serialised
 from dxkg.kg.namespaces import PREFIXES
+
+
+def solutions(res: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QuerySolutions:
+    """The rows of a SELECT's results (pyoxigraph's ``query`` returns one of three kinds)."""
+    if not isinstance(res, ox.QuerySolutions):
+        raise TypeError(f"expected SELECT results, got {type(res).__name__}")
+    return res
+
+
+def triples(res: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> ox.QueryTriples:
+    """The triples of a CONSTRUCT's or DESCRIBE's results."""
+    if not isinstance(res, ox.QueryTriples):
+        raise TypeError(f"expected CONSTRUCT results, got {type(res).__name__}")
+    return res
 
 
 class StoreError(Exception):
@@ -67,8 +81,8 @@ class EmbeddedStore:
     def select_bytes(self, sparql: str, fmt: str = "json", *, union: bool = True) -> bytes:
         res = self.query(sparql, union=union)
         if isinstance(res, ox.QueryTriples):
-            return res.serialize(format=RDF_FORMATS[fmt] if fmt in RDF_FORMATS else ox.RdfFormat.TURTLE)
-        return res.serialize(format=RESULT_FORMATS[fmt])
+            return serialised(res.serialize(format=RDF_FORMATS[fmt] if fmt in RDF_FORMATS else ox.RdfFormat.TURTLE))
+        return serialised(res.serialize(format=RESULT_FORMATS[fmt]))
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs())
@@ -77,21 +91,20 @@ class EmbeddedStore:
         return len(self._store)
 
     def dump(self, fmt: str, graph: str | None = None) -> bytes:
-        kw = {}
         if graph:
-            kw["from_graph"] = ox.NamedNode(graph)
-        elif fmt in TRIPLE_FORMATS:
-            # triple formats hold one graph: export the union of all graphs
+            prefixes = PREFIXES if fmt == "trig" else None
+            return serialised(
+                self._store.dump(format=RDF_FORMATS[fmt], from_graph=ox.NamedNode(graph), prefixes=prefixes)
+            )
+        if fmt in TRIPLE_FORMATS:  # triple formats hold one graph: export the union of all graphs
             return self._union_dump(fmt)
-        if fmt == "trig":
-            kw["prefixes"] = PREFIXES
-        return self._store.dump(format=RDF_FORMATS[fmt], **kw)
+        return serialised(self._store.dump(format=RDF_FORMATS[fmt], prefixes=PREFIXES if fmt == "trig" else None))
 
     def _union_dump(self, fmt: str) -> bytes:
         res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         mem = ox.Store()
         mem.extend(ox.Quad(t.subject, t.predicate, t.object) for t in res)
-        return mem.dump(format=RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        return serialised(mem.dump(format=RDF_FORMATS[fmt], from_graph=ox.DefaultGraph(), prefixes=PREFIXES))
 
     # --- writing -------------------------------------------------------------
     def replace_graph(self, graph: str, nquads_or_quads) -> None:
@@ -123,7 +136,7 @@ class EmbeddedStore:
         """Release the on-disk lock (pyoxigraph closes when the object is dropped)."""
         with contextlib.suppress(Exception):
             self._store.flush()
-        self._store = None
+        self.__dict__.pop("_store", None)  # dropping the object closes it
 
 
 @contextlib.contextmanager

@@ -33,6 +33,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from dxkg.kg.namespaces import DX, PREFIXES, REPORT_GRAPH, prefixed
 from dxkg.kg.paths import ONTOLOGY_DIR
+from dxkg.kg.store import solutions, triples
 
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 DXNS = Namespace(DX)
@@ -137,7 +138,7 @@ def data_store(store) -> ox.Store:
         raw = ox.Store()
         raw.bulk_load(store.dump("nquads"), format=ox.RdfFormat.N_QUADS)
     graphs = [ox.DefaultGraph()] + [g for g in raw.named_graphs() if g.value != REPORT_GRAPH]
-    merged = raw.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs)
+    merged = triples(raw.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graph=graphs))
     mem = ox.Store()
     mem.bulk_load(merged.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
     return mem
@@ -176,7 +177,7 @@ def _iris_in_path(shapes: Graph, node) -> set:
 
 def rdflib_copy(data: ox.Store, predicates: set) -> Graph:
     values = " ".join(p.n3() for p in predicates)
-    res = data.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}")
+    res = triples(data.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"))
     return Graph().parse(data=res.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
 
 
@@ -220,7 +221,9 @@ def sparql_constraints(shapes: Graph) -> list:
         ]
         messages = list(shapes.objects(c, SH.message)) or list(shapes.objects(shape, SH.message))
         severity = shapes.value(shape, SH.severity) or SH.Violation
-        out.append(_SparqlConstraint(shape, prefixes + str(select), targets, messages, severity))
+        out.append(
+            _SparqlConstraint(URIRef(str(shape)), prefixes + str(select), targets, messages, URIRef(str(severity)))
+        )
     return out
 
 
@@ -240,7 +243,7 @@ def focus_nodes(data: ox.Store, targets: list) -> list:
     if not patterns:
         return []
     q = "SELECT DISTINCT ?this WHERE { {" + "} UNION {".join(patterns) + "} }"
-    return [str(row["this"]) for row in data.query(q)]
+    return [str(row["this"]) for row in solutions(data.query(q))]
 
 
 def run_sparql_constraint(data: ox.Store, c: _SparqlConstraint) -> list:
@@ -250,7 +253,7 @@ def run_sparql_constraint(data: ox.Store, c: _SparqlConstraint) -> list:
         return []
     values = "VALUES $this { " + " ".join(focus) + " }\n"
     query = re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + "\n" + values, c.query, count=1, flags=re.I)
-    res = data.query(query)
+    res = solutions(data.query(query))
     names = [v.value for v in res.variables]
     return [{n: _to_rdflib(row[n]) for n in names if row[n] is not None} for row in res]
 
@@ -258,6 +261,8 @@ def run_sparql_constraint(data: ox.Store, c: _SparqlConstraint) -> list:
 def add_sparql_results(results: Graph, c: _SparqlConstraint, rows: list) -> None:
     """Write rows into the results graph as SHACL validation results (messages filled in)."""
     report = results.value(predicate=RDF.type, object=SH.ValidationReport)
+    if report is None:
+        raise ValueError("the results graph holds no sh:ValidationReport")
     for row in rows:
         r = BNode()
         results.add((report, SH.result, r))
@@ -380,8 +385,8 @@ def locate(data: ox.Store, focus: set) -> dict:
       UNION {{ ?m ?q ?focus . ?n ?p ?m . ?n prov:wasDerivedFrom ?src ; dx:sourceFile ?file ; dx:lineStart ?line
                BIND(3 AS ?rank) }}
     }}"""
-    best = {}
-    for row in data.query(q):
+    best: dict[URIRef, tuple] = {}
+    for row in solutions(data.query(q)):
         key = (int(row["rank"].value), row["file"].value, int(row["line"].value) if row["line"] else 0)
         f = URIRef(row["focus"].value)
         if f not in best or key < best[f]:
@@ -394,7 +399,7 @@ def _labels(data: ox.Store, values: str) -> dict:
     q = f"""SELECT ?focus ?label WHERE {{ {values}
               ?focus <{RDFS.label}>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"""
     found = defaultdict(list)
-    for row in data.query(q):
+    for row in solutions(data.query(q)):
         lab = row["label"]
         found[URIRef(row["focus"].value)].append((lab.language not in ("vi", None), lab.value))
     return {f: min(labels)[1] for f, labels in found.items()}

@@ -239,7 +239,7 @@ def _split_run_together(piece: str) -> list[str]:
 
 def _catalogued(name: str) -> bool:
     ref = canonical_agency(name)
-    return bool(ref) and any(ref.name == canon for canon, *_ in CATALOGUE)
+    return ref is not None and any(ref.name == canon for canon, *_ in CATALOGUE)
 
 
 def _rejoin_brackets(pieces: list[str]) -> list[str]:

@@ -427,7 +427,8 @@ def _year_target(line: _Line, year: int | None) -> str:
     the first one: a KPI table headed by years states one target per year."""
     cells = [(c.label, clean(line.row.cells[c.index])) for c in line.cols if c.role == "target_year"]
     for label, cell in cells:
-        if year and _YEAR_COLUMN.fullmatch(fold(label.split(" / ")[-1]).strip()).group(1) == str(year):
+        column = _YEAR_COLUMN.fullmatch(fold(label.split(" / ")[-1]).strip())
+        if year and column and column.group(1) == str(year):
             return cell
     return cells[0][1] if cells else ""
 
@@ -447,7 +448,7 @@ def _indicator(line: _Line, ctx: _Context) -> Indicator:
         target=target,
         value=value,
         unit=unit,
-        comparator=comparator(target) if value is not None else None,
+        comparator=comparator(target) if value is not None and target is not None else None,
         leads=parse_agency_cell(ctx.lead(line)),
         coops=parse_agency_cell(line.text("coop")),
         refs=ctx.group_refs() + ctx.refs(line),
@@ -501,7 +502,7 @@ _SERVICE_KINDS = (("total", "service_total"), ("success", "service_success"), ("
 
 def _read_services(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
     """Service rows with their counts; group rows and the TỔNG row are stated totals."""
-    for k, line in enumerate(lines):
+    for line in lines:
         counts = {role: parse_count(line.text(role)) for role, _ in _SERVICE_KINDS}
         grand = is_total_label(line.title) or is_total_label(line.number)
         if grand or _level(line.number) <= 1:
@@ -509,9 +510,9 @@ def _read_services(lines: list[_Line], ctx: _Context, out: AppendixData) -> None
                 ctx.enter_group(line)
             category = ALL if grand else " / ".join(ctx.path())
             out.totals += [
-                StatedTotal(ctx.appendix, kind, category, Decimal(counts[role]), line.row.span, ctx.index)
+                StatedTotal(ctx.appendix, kind, category, Decimal(n), line.row.span, ctx.index)
                 for role, kind in _SERVICE_KINDS
-                if counts[role] is not None
+                if (n := counts[role]) is not None
             ]
             continue
         if counts["total"] is None:

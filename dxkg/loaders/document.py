@@ -180,7 +180,7 @@ def read_for_graph(doc: ParsedDocument) -> None:
     refs += [r for row in doc.tasks + doc.indicators for r in row.refs] + ([doc.own] if doc.own else [])
     for ref in refs:
         resolve_issuers(ref)
-    h.issuer_agency = agencies.canonical_agency(h.issuer) if h.issuer else doc.own and doc.own.code_issuer
+    h.issuer_agency = agencies.canonical_agency(h.issuer) if h.issuer else (doc.own.code_issuer if doc.own else None)
     for row in doc.tasks + doc.indicators:
         row.pillar = appendix.pillar(row.group[0]) if row.group else "other"
     for t in doc.tasks:

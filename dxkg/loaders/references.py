@@ -140,7 +140,7 @@ _NAME_STOP = (
 )
 _TITLE_RUN = rf"[{UP}][^\s,;.()]*(?:(?:\s+|\s*-\s*|,\s+(?=[{UP}]))(?!{_NAME_STOP})[^\s,;.()\-]+){{0,10}}"
 _LOCAL_UNIT = r"(?:tỉnh|thành phố|huyện|thị xã|quận|xã|phường|thị trấn)"
-_ISSUER_NAMES = [  # (pattern, national: True/False or None when the name does not tell, open-ended)
+_ISSUER_NAME_PATTERNS = [  # (pattern, national: True/False or None when the name does not tell, open-ended)
     (r"(?:Phó )?Thủ tướng Chính phủ", True, False),
     (
         r"Văn phòng Chính phủ|Chính phủ|Bộ Chính trị|Ban Bí thư(?: Trung ương Đảng)?"
@@ -167,7 +167,7 @@ _ISSUER_NAMES = [  # (pattern, national: True/False or None when the name does n
     (rf"(?:Sở|Cục|Ban|Ủy ban|Văn phòng|Phòng|Trung tâm|Kho bạc|Bảo hiểm xã hội|Ban Chỉ đạo) {_TITLE_RUN}", None, True),
     (rf"(?:tỉnh|thành phố) (?:{_PROVINCE_ALT})", False, False),
 ]
-_ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAMES]
+_ISSUER_NAMES = [(re.compile(p), nat, open_) for p, nat, open_ in _ISSUER_NAME_PATTERNS]
 
 _SUBJECT_STOP = re.compile(r";|\t|\|| \. |\.(?=\s+[" + UP + r"])|\.\s*$")
 # The part of a document a verb acts on: "sửa đổi, bổ sung nội dung tại Mục II (của)", "bãi bỏ
@@ -176,7 +176,7 @@ _PART_OF = (
     r"(?:\s+(?:một số\s+|toàn bộ\s+|một phần\s+)?(?:nội dung|điều|[Đđ]iều|[Kk]hoản|[Đđ]iểm|[Mm]ục|[Pp]hần|"
     r"[Pp]hụ lục|[Cc]hương)[^;.]{0,30}?)?(?:\s+(?:của|tại))?"
 )
-_REL_BEFORE = [  # (relation, pattern anchored at the end of the text between two documents)
+_REL_BEFORE_PATTERNS = [  # (relation, pattern anchored at the end of the text between two documents)
     ("amends", rf"(?:sửa đổi|điều chỉnh)(?:,? bổ sung)?{_PART_OF}|bổ sung{_PART_OF}"),
     ("replaces", r"thay thế(?:\s+(?:một phần|cho))?(?:\s+của)?"),
     ("repeals", rf"bãi bỏ{_PART_OF}|hủy bỏ{_PART_OF}|bị bãi bỏ bởi"),
@@ -191,12 +191,12 @@ _REL_BEFORE = [  # (relation, pattern anchored at the end of the text between tw
     ("based_on", r"căn cứ(?:\s+vào)?|trên cơ sở"),
 ]
 _REL_BEFORE = [
-    (r, re.compile(r"(?:^|\s)(?:" + p + r")(?:\s+(?:các|những))?\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE
+    (r, re.compile(r"(?:^|\s)(?:" + p + r")(?:\s+(?:các|những))?\s*[(\"“]?\s*$", re.I)) for r, p in _REL_BEFORE_PATTERNS
 ]
 
 
 # The passive voice turns the relation round: "A được sửa đổi, bổ sung bởi B" — B amends A.
-_REL_PASSIVE = [
+_REL_PASSIVE_PATTERNS = [
     ("amends", r"(?:sửa đổi|điều chỉnh)(?:,? bổ sung)?|bổ sung"),
     ("replaces", r"thay thế"),
     ("repeals", r"bãi bỏ|hủy bỏ"),
@@ -204,7 +204,8 @@ _REL_PASSIVE = [
     ("implements", r"hướng dẫn(?: thi hành| thực hiện)?|cụ thể hóa|quy định chi tiết"),
 ]
 _REL_PASSIVE = [
-    (r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I)) for r, p in _REL_PASSIVE
+    (r, re.compile(r"(?:^|\s)được\s+(?:" + p + r")\s+(?:bởi|bằng|tại|theo)\s*$", re.I))
+    for r, p in _REL_PASSIVE_PATTERNS
 ]
 
 
@@ -221,9 +222,10 @@ def _parse_symbol(m: re.Match, word_code: str | None) -> tuple | None:
             return f"{number}/{year}/{issuer}", tc, number, int(year), issuer
         if not t1:
             return None
-        issuer = canonical_issuer(p2) if p2 else ("CP" if t1 == "NĐ" else None)
-        if not issuer:
+        issuer_or_none = canonical_issuer(p2) if p2 else ("CP" if t1 == "NĐ" else None)
+        if not issuer_or_none:
             return None
+        issuer = issuer_or_none
         return f"{number}/{year}/{t1}-{issuer}", t1, number, int(year), issuer
     if s1 == "-":  # Party: 24-NQ/TU
         if not (t1 and s2 == "/" and p2):
@@ -281,7 +283,7 @@ def _type_before(before: str) -> tuple | None:
     if not words:
         return None
     w = words[-1]
-    code = _WORD_TYPE[w.group(0).lower()]
+    code: str | None = _WORD_TYPE[w.group(0).lower()]
     tail = _TAIL_AFTER_WORD["Luật" if code == "Luật" else None].match(before, w.end())
     if not tail:
         return None
@@ -442,7 +444,7 @@ def _apply_issuer_name(ref: LegalRef, national: bool | None) -> None:
     """An issuer named in words decides the scope; a provincial code in the symbol that
     contradicts a national body named in words is a typo and is repaired."""
     if national and not ref.national and ref.issuer_code in PROVINCIAL_ISSUERS:
-        code = NATIONAL_CODE_BY_NAME.get(fold(ref.issuer_name))
+        code = NATIONAL_CODE_BY_NAME.get(fold(ref.issuer_name or ""))
         if code and ref.symbol:
             ref.symbol = ref.symbol.replace(f"-{ref.issuer_code}", f"-{code}", 1)
             ref.issuer_code = code
@@ -697,7 +699,7 @@ def find_references(
 def _same_document_again(refs: list[LegalRef]) -> None:
     """ "Kế hoạch số 120/KH-UBND nêu trên": a symbol named again without its issuer is the
     document named earlier (or later) in the same text with one — its issuer and scope."""
-    named = {}
+    named: dict = {}
     for r in refs:
         if r.symbol and r.issuer_name and not r.national:
             named.setdefault(r.symbol, r)
@@ -750,7 +752,7 @@ def _source_relations(clause: str, found: list, role: str, carried: bool = False
         hit = next(((r, m) for r, rx in _REL_BEFORE if (m := rx.search(before))), None)
         rel = hit[0] if hit else None
         verb_at = (prev_end or 0) + hit[1].start() if hit else start
-        if rel and rel != "based_on" and shared and _coordinated(before, hit[1]):
+        if hit and rel != "based_on" and shared and _coordinated(before, hit[1]):
             shared = rel  # "Nghị quyết này thay thế A và bãi bỏ Điều 3 B"
         elif rel and rel != "based_on" and _source_is_subject(clause[:start], prev_end, role, carried, verb_at, rel):
             shared = rel

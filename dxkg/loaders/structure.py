@@ -145,7 +145,9 @@ def _head(lines: list[str]) -> list[tuple[int, str]]:
     two lines, the symbol and the place/date line are each whole again. Below the kind
     word a gap is only a wrapped title and is kept. A header exported as a two-column
     Markdown table is read the same way, its cells being the columns."""
-    out, right, above_kind = [], [], True
+    out: list[tuple[int, str]] = []
+    right: list[tuple[int, str]] = []
+    above_kind = True
     for i, raw in enumerate(lines[:HEAD_LINES]):
         text = plain(raw)
         f = fold(text)
@@ -228,7 +230,7 @@ def _kind_line(head: list[tuple[int, str]]) -> int | None:
 
 def _title_after(head: list[tuple[int, str]], k: int) -> str | None:
     """The title lines under the kind word, up to the first blank line after them."""
-    parts = []
+    parts: list[str] = []
     for _, text in head[k + 1 :]:
         if not text:
             if parts:
@@ -331,7 +333,7 @@ def _issuer_from_signature(lines: list[str], h: Header) -> str | None:
         if m and _ORG_START.match(fold(m.group(1))):
             body = _org_case(m.group(1))
     if body is None and h.symbol:
-        code = h.symbol.rsplit("-", 1)[-1] if "-" in h.symbol else None
+        code = h.symbol.rsplit("-", 1)[-1] if "-" in h.symbol else ""
         body = LOCAL_BODIES.get(code)
     if body is None or find_province(body) or not h.province:
         return body

@@ -172,7 +172,8 @@ def _named(text: str, folded: str, province: str | None) -> list[tuple[int, int,
         if after and not national:
             named = find_province(text[end : end + 50])
             scope = named or province
-            written_end = end + len(re.match(r"[^,;.()]*(?:\s*\(cũ\))?", text[end:]).group(0).rstrip())
+            run = re.match(r"[^,;.()]*(?:\s*\(cũ\))?", text[end:])  # matches every text, maybe empty
+            written_end = end + len(run.group(0).rstrip()) if run else end
         ref = SystemRef(
             written=text[m.start() : written_end].strip(),
             key=slug(name, 60),
@@ -219,7 +220,7 @@ def _name_end(text: str, folded: str, start: int) -> int:
 
 def _merge_repeats(text: str, found: list) -> list:
     """ "Trung tâm … (SOC)": the acronym after a name is the same mention."""
-    out = []
+    out: list = []
     for item in found:
         if out and out[-1][2].key == item[2].key and re.fullmatch(r"[\s(]*", text[out[-1][1] : item[0]]):
             s, _, ref = out[-1]
@@ -244,7 +245,8 @@ def _units(lines: list[str]) -> list[tuple[int, int, str]]:
     """Readable units with their line range: table cells one by one, prose paragraphs
     joined across page breaks (a line that stops mid-sentence and a next line that
     starts in lower case)."""
-    units, i = [], 0
+    units: list[tuple[int, int, str]] = []
+    i = 0
     while i < len(lines):
         raw = lines[i]
         if is_table_line(raw):
@@ -279,7 +281,7 @@ def _sentences(text: str) -> list[str]:
 def _verb(folded: str) -> tuple[int, int, str] | None:
     """The first link verb in a folded stretch: (start, end, relation)."""
     m = _VERB_RX.search(folded)
-    if not m:
+    if not m or not m.lastgroup:
         return None
     rel = _VERBS[int(m.lastgroup[1:])][0]
     return m.start(), m.end(), rel
@@ -401,7 +403,7 @@ def _counts(found: list, folded: str, clauses: list, topic) -> dict:
     """Stated counts ("kết nối 16 hệ thống qua LGSP") by id of the SystemRef they belong
     to: the system after "qua" in the clause, else the nearest one before the count,
     else the sentence's opening system."""
-    counts = {}
+    counts: dict = {}
     for c_start, c_end in clauses:
         for m in _COUNT.finditer(folded, c_start, c_end):
             after = [f for f in found if m.end() <= f[0] < c_end and _VIA_B.search(folded[m.end() : f[0]])]

@@ -162,7 +162,8 @@ def _pipe_cells(line: str) -> list[str]:
 
 
 def _read_pipe(lines: list[str], i: int) -> tuple[_Block, int]:
-    j, rows, header = i, [], None
+    j, header = i, None
+    rows: list[_Raw] = []
     while j < len(lines) and _line_kind(lines[j]) == "pipe":
         if _SEPARATOR.match(lines[j].strip()):
             header, rows = rows, []
@@ -175,7 +176,9 @@ def _read_pipe(lines: list[str], i: int) -> tuple[_Block, int]:
 def _read_tab(lines: list[str], i: int) -> tuple[list[_Block], int]:
     """Tab-separated rows; a row with too few cells takes the following line(s) as the
     rest of its last cell (a cell with a line break), blank lines end a block."""
-    blocks, rows, width, j, start = [], [], None, i, i
+    blocks: list[_Block] = []
+    rows: list[_Raw] = []
+    width, j, start = None, i, i
     while j < len(lines):
         kind = _line_kind(lines[j])
         if kind == "blank":
@@ -232,14 +235,15 @@ def _read_cells(lines: list[str], i: int) -> tuple[_Block | None, int]:
     """One cell per line ("\\tcell"); a blank line ends a record; a line without the tab
     continues the cell above. Records split by a stray blank line are rejoined when
     together they make one full row and the second does not start with a row number."""
-    records, cur, j = [], [], i
+    records: list[list[tuple[str, int, int]]] = []
+    cur: list[tuple[str, int, int]] = []
+    j = i
     while j < len(lines):
         kind = _line_kind(lines[j])
         if kind == "cell":
-            cur.append([lines[j].lstrip(" ")[1:], j, j])
+            cur.append((lines[j].lstrip(" ")[1:], j, j))
         elif kind == "text" and cur and cur[-1][2] == j - 1:
-            cur[-1][0] += " " + lines[j]
-            cur[-1][2] = j
+            cur[-1] = (cur[-1][0] + " " + lines[j], cur[-1][1], j)
         elif kind == "blank":
             if cur:
                 records.append(cur)
@@ -267,7 +271,7 @@ def _rejoin_records(records: list[list]) -> list[list]:
     if not records:
         return records
     width = Counter(len(r) for r in records).most_common(1)[0][0]
-    out = []
+    out: list[list] = []
     for rec in records:
         if out and len(out[-1]) < width and len(out[-1]) + len(rec) <= width and not is_row_number(rec[0][0]):
             out[-1] = out[-1] + rec
@@ -403,12 +407,14 @@ def _grid(rows: list[dict], offset: int) -> list[_Raw]:
 
 
 def _blocks(lines: list[str], file: str) -> tuple[list[_Block], list]:
-    blocks, issues, i = [], [], 0
+    blocks: list[_Block] = []
+    issues: list = []
+    i = 0
     while i < len(lines):
         kind = _line_kind(lines[i])
         if kind == "pipe":
-            block, i = _read_pipe(lines, i)
-            blocks.append(block)
+            pipe, i = _read_pipe(lines, i)
+            blocks.append(pipe)
         elif kind == "html":
             block, i, found = _read_html(lines, i, file)
             issues += found
@@ -441,7 +447,7 @@ def merge_header(rows: list[list[str]], width: int) -> list[str]:
     _move_misplaced(grid, width)
     labels = []
     for c in range(width):
-        path = []
+        path: list[str] = []
         for r in range(len(grid)):
             text = grid[r][c] or _spanning_label(grid, r, c)
             if text and (not path or path[-1] != text):
@@ -527,7 +533,7 @@ def _same_header(a: tuple, b: tuple) -> bool:
     label in the same place."""
     if not a or len(a) != len(b):
         return False
-    return all(x == y or _overlap(x.split(), y.split()) >= 0.5 for x, y in zip(a, b))
+    return all(x == y or _overlap(x.split(), y.split()) >= 0.5 for x, y in zip(a, b, strict=True))
 
 
 def _overlap(x: list[str], y: list[str]) -> float:
@@ -662,14 +668,12 @@ def _header_rows(block: _Block, current: _Builder | None) -> tuple[list[_Raw], l
     rows = list(block.rows)
     if block.header is not None:
         head = list(block.header)
-        repeat = (
-            current is not None
-            and head
-            and (not _signature(head[0]) or _same_header(current.signature, _signature(head[0])))
-        )
         if not head:
             return [], rows, current is not None
-        wanted = current.header_count() - len(head) if repeat else len(rows)
+        repeat = current is not None and (
+            not _signature(head[0]) or _same_header(current.signature, _signature(head[0]))
+        )
+        wanted = current.header_count() - len(head) if current is not None and repeat else len(rows)
         while rows and wanted > 0 and _is_subheader(rows[0]):
             head.append(rows.pop(0))
             wanted -= 1

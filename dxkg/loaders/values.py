@@ -191,7 +191,7 @@ def _half_year(f: str, default_year: int | None) -> Deadline | None:
     """ "6 tháng đầu năm 2024" (January–June), "6 tháng cuối năm" (July–December)."""
     m = _HALF.search(f)
     year = (int(m.group(2)) if m.group(2) else default_year) if m else None
-    if not year:
+    if not m or not year:
         return None
     first = m.group(1) == "dau"
     return Deadline(date(year, 1 if first else 7, 1), _month_end(year, 6 if first else 12))

@@ -103,7 +103,7 @@ class _Spawner:
             done["event"].set()
 
     def start(self, process) -> None:
-        done = {"event": threading.Event()}
+        done: dict = {"event": threading.Event()}
         self._requests.put((process.start, done))
         done["event"].wait()
         if "error" in done:
@@ -352,7 +352,8 @@ class Backend:
             raise
 
     def _drop_writer(self) -> None:
-        self._writer.kill()
+        if self._writer is not None:
+            self._writer.kill()
         self._writer = None
 
     def _publish(self, snapshot: Path) -> None:

@@ -132,7 +132,7 @@ class Table:
 
 def _budget_chart(rows: list) -> dict:
     """Budget by lead agency (the 12 largest), stacked by category, in millions of đồng."""
-    by = defaultdict(Counter)
+    by: defaultdict[str, Counter] = defaultdict(Counter)
     for r in rows:
         for a in r.leads[:1] or [records.Ref("", "(không rõ)")]:
             by[a.label][r.category or "khác"] += r.budget or 0
@@ -149,7 +149,8 @@ def _budget_chart(rows: list) -> dict:
 
 def _indicator_chart(rows: list) -> dict:
     """Per province: how many indicators, and the mean of the targets written in %."""
-    count, pct = Counter(), defaultdict(list)
+    count: Counter[str] = Counter()
+    pct: defaultdict[str, list] = defaultdict(list)
     for r in rows:
         count[r.province or "?"] += 1
         if r.unit.strip() == "%" and r.value is not None:
@@ -249,7 +250,8 @@ def select(table: Table, corpus: records.Corpus, args) -> tuple[list, list]:
 def facet_counts(table: Table, rows: list, args) -> list[dict]:
     out = []
     for key in table.facets:
-        counts, names = Counter(), {}
+        counts: Counter[str] = Counter()
+        names: dict[str, str] = {}
         for r in rows:
             for v, label in FACETS[key].values(r):
                 counts[v] += 1
@@ -322,7 +324,7 @@ def browse(name: str):
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     page = min(page, pages)
     shown = rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    total_budget = sum((r.budget or 0 for r in rows), Decimal(0)) if name != "indicators" else None
+    total_budget = sum((r.budget or Decimal(0) for r in rows), Decimal(0)) if name != "indicators" else None
     return render_template(
         "browse.html",
         table=table,

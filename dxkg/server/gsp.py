@@ -64,7 +64,7 @@ def _handle(graph: str | None, new: bool = False) -> Response:
         return Response(status=204)
     reply = svc.backend.write(request.method.lower(), graph=graph, parts=_parts(), base_iri=graph or request.base_url)
     if new:
-        return Response(status=201, headers={"Location": graph})
+        return Response(status=201, headers={"Location": graph or request.base_url})
     return Response(status=201 if reply["created"] else 204)
 
 

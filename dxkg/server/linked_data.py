@@ -79,12 +79,12 @@ def _page(iri: str) -> str:
         {"p": _term({"type": "uri", "value": r["p"]["value"]}, vocab=vocab), "o": _term(r["o"], r.get("label"))}
         for r in out
     ]
-    types = {}
+    by_text: dict[str, dict] = {}
     for p in props:
         if p["p"]["value"] == RDF_TYPE:
             text = vocab.get(p["o"]["value"], p["o"]["text"])
-            types.setdefault(text, p["o"] | {"text": text, "href": None})
-    types = list(types.values())
+            by_text.setdefault(text, p["o"] | {"text": text, "href": None})
+    types = list(by_text.values())
     labels = [p["o"]["value"] for p in props if p["o"]["kind"] == "literal" and p["p"]["value"] in _LABEL_IRIS]
     scope = next((p["o"]["text"] for p in props if p["p"]["value"] == DX + "scope"), "")
     label = labels[0] if labels else _compact(iri)

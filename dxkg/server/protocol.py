@@ -9,6 +9,8 @@ at all, the default graph is the union of all graphs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
@@ -29,7 +31,7 @@ def sparql():
             raise ServiceError(
                 400, f"updates must be sent with POST (form field 'update' or an {UPDATE_TYPE} body), never with GET"
             )
-        queries, updates = request.args.getlist("query"), []
+        queries, updates = request.args.getlist("query"), list[str]()
         if not queries:
             return _description()
     else:
@@ -110,7 +112,7 @@ def _check_text(text: str, what: str, words: tuple[str, ...]) -> None:
         )
 
 
-def answer(query: str, default_graphs: list[str] = (), named_graphs: list[str] = (), formats=None) -> Response:
+def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (), formats=None) -> Response:
     """Run a query in a worker and answer with the negotiated serialization (or ``formats``,
     (results, rdf), where given)."""
     svc = current_app.extensions["dxkg"]

@@ -65,7 +65,7 @@ def enter(policy: str, tell: Callable[[dict], None]) -> None:
     that does not hold, the process exits (code 3) right after telling: no task ever runs in it.
     """
     global _held
-    report = {"policy": policy, "held": False, "mechanism": None, "reason": ""}
+    report: dict = {"policy": policy, "held": False, "mechanism": None, "reason": ""}
     if policy == DENY:
         report.update(_deny())
         _held = report["held"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, W3C_NAMES
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, W3C_FORMATS, W3C_NAMES, serialised
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -37,4 +37,4 @@ def describe(endpoint: str, *, updates: bool, federated: bool, fmt: str) -> byte
         ox.Triple(svc, sd("resultFormat"), ox.NamedNode(W3C_FORMATS + W3C_NAMES[k]))
         for k in [*RESULT_FORMATS, *RDF_FORMATS]
     ]
-    return ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes={"sd": SD, "formats": W3C_FORMATS})
+    return serialised(ox.serialize(triples, format=RDF_FORMATS[fmt], prefixes={"sd": SD, "formats": W3C_FORMATS}))

@@ -28,7 +28,7 @@ def home():
     source = current_source()
     corpus = records.load(source)
     overview = systems.overview(source)
-    cited = Counter()
+    cited: Counter[str] = Counter()
     for plan in corpus.plans:
         for doc in corpus.rests_on.successors(plan) if plan in corpus.rests_on else ():
             cited[doc] += 1

@@ -23,7 +23,7 @@ import gc
 
 import pyoxigraph as ox
 
-from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS
+from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, serialised
 from dxkg.server import lifeline, sandbox
 
 
@@ -126,14 +126,14 @@ def _solutions(results: ox.QuerySolutions, fmt: str, max_rows: int) -> dict:
     """Serialize at most ``max_rows`` solutions natively: TSV with a row cap, then re-encode."""
     sink = _RowCap(max_rows)
     try:
-        results.serialize(sink, format=ox.QueryResultsFormat.TSV)
+        results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]  # a binary sink
     except _Enough:
         pass
     tsv = b"".join(sink.parts)
     if fmt == "tsv":
         body = tsv
     else:
-        body = ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=RESULT_FORMATS[fmt])
+        body = serialised(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=RESULT_FORMATS[fmt]))
     return {"kind": "solutions", "format": fmt, "body": body, "truncated": sink.truncated}
 
 
@@ -157,7 +157,7 @@ def _capped(triples, fmt: ox.RdfFormat, cap: int | None) -> tuple[bytes, bool]:
                 return
             yield triple
 
-    return ox.serialize(first(), format=fmt), bool(more)
+    return serialised(ox.serialize(first(), format=fmt)), bool(more)
 
 
 def run_stats(store: ox.Store, task: dict) -> dict:
@@ -278,7 +278,7 @@ def main(conn, parent_pid: int, network: str) -> None:
     ``sandbox`` policy. The sandbox comes first: it needs a process with one thread."""
     sandbox.enter(network, conn.send)  # before any task: no network unless allowed
     lifeline.bind_to_parent(parent_pid)
-    store, generation = None, None
+    store, generation = ox.Store(), None  # replaced by the snapshot of the first task
     while True:
         try:
             task = conn.recv()

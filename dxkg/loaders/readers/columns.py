@@ -104,14 +104,14 @@ def paragraphs(lines: list[Line], page: int | None, unit: float) -> list[tuple[f
     return out
 
 
-def word_blocks(words, page: int | None) -> list[tuple[float, object]]:
+def word_blocks(words, page: int | None) -> list[tuple[float, TableBlock | Paragraph]]:
     """(top, block) for the words of a page outside its ruled tables: tables laid out in
     columns (see below) and paragraphs."""
     if not words:
         return []
     unit = char_width(words)
     lines = lines_of(words)
-    out: list[tuple[float, object]] = []
+    out: list[tuple[float, TableBlock | Paragraph]] = []
     start = 0
     for table in layout_tables(lines, unit):
         out += paragraphs(lines[start : table.first], page, unit)
@@ -410,7 +410,7 @@ def text_source(lines: list[str]) -> Source:
     places: dict[int, Place] = {}
     paged = pages[-1] > 1
     previous_end = None
-    for k, (first, last, rows, starts) in enumerate(tables, 1):
+    for k, (first, last, table_rows, starts) in enumerate(tables, 1):
         if previous_end is not None and all(
             not out[n].strip() or is_furniture(out[n]) for n in range(previous_end + 1, first)
         ):
@@ -419,7 +419,7 @@ def text_source(lines: list[str]) -> Source:
         for n in range(first, last + 1):
             out[n] = ""
         ends = [nxt - 1 for nxt in starts[1:]] + [last]
-        for r, (row, n, end) in enumerate(zip(rows, starts, ends, strict=True)):
+        for r, (row, n, end) in enumerate(zip(table_rows, starts, ends, strict=True)):
             tag = "th" if r == 0 else "td"
             out[n] = "<tr>" + "".join(f"<{tag}>{html.escape(c, quote=False)}</{tag}>" for c in row) + "</tr>"
             original = "\n".join(x.replace("\f", "").rstrip() for x in lines[n : end + 1] if x.strip())

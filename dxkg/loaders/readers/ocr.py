@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 from dxkg.domain.text import nfc
 
 from . import columns
-from .source import Cell, DocumentError, Source, TableBlock, join_wrapped, render
+from .source import Cell, DocumentError, Paragraph, Source, TableBlock, join_wrapped, render
 
 DPI = 200
 LANG = "vie"
@@ -78,12 +78,12 @@ def page_blocks(image: Image.Image, page: int) -> list:
     for grid in grids:
         grid.paint_out(clean)
     words = ocr_words(clean)
-    placed = []
+    placed: list[tuple[float, TableBlock | Paragraph]] = []
     rest = []
     for word in words:
-        grid = next((g for g in grids if g.contains(word)), None)
-        if grid:
-            grid.words.append(word)
+        holder = next((g for g in grids if g.contains(word)), None)
+        if holder:
+            holder.words.append(word)
         else:
             rest.append(word)
     for grid in grids:
@@ -115,24 +115,26 @@ def ocr_words(image: Image.Image, config: str = "--psm 3", offset: tuple[int, in
 def straighten(gray: Image.Image) -> Image.Image:
     """The page turned by the angle (within ±2°, steps of 0.1°) at which its rows of ink
     are sharpest: a scan fed slightly askew."""
-    small = gray.resize((max(1, gray.width // 4), max(1, gray.height // 4)), Image.BILINEAR)
+    small = gray.resize((max(1, gray.width // 4), max(1, gray.height // 4)), Image.Resampling.BILINEAR)
     ink = small.point(lambda p: 255 if p < DARK else 0)
     best, best_angle = -1.0, 0.0
     for step in range(-int(MAX_SKEW * 10), int(MAX_SKEW * 10) + 1):
         angle = step / 10
-        rows = _profile(ink.rotate(angle, resample=Image.BILINEAR), axis="rows")
+        rows = _profile(ink.rotate(angle, resample=Image.Resampling.BILINEAR), axis="rows")
         score = sum((a - b) ** 2 for a, b in zip(rows, rows[1:], strict=False))
         if score > best:
             best, best_angle = score, angle
     if best_angle == 0:
         return gray
-    return gray.rotate(best_angle, resample=Image.BICUBIC, fillcolor=255)
+    return gray.rotate(best_angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
 
 
 def _profile(image: Image.Image, axis: str) -> list[int]:
     """Mean ink (0–255) of each row or each column of a binary image."""
     size = (1, image.height) if axis == "rows" else (image.width, 1)
-    return list(image.resize(size, Image.BOX).get_flattened_data())
+    return [
+        int(v) for v in image.resize(size, Image.Resampling.BOX).get_flattened_data() if isinstance(v, (int, float))
+    ]
 
 
 # ---------------------------------------------------------------- ruled tables
@@ -245,16 +247,19 @@ def _solid_lines(ink: Image.Image, across: bool, share: float, block: int = 16) 
     left-aligned lines of text stop between the lines."""
     w, h = ink.size
     if across:
-        small = ink.resize((max(1, w // block), h), Image.BOX).filter(ImageFilter.MaxFilter(3))
+        small = ink.resize((max(1, w // block), h), Image.Resampling.BOX).filter(ImageFilter.MaxFilter(3))
     else:
-        small = ink.filter(ImageFilter.MaxFilter(3)).resize((w, max(1, h // block)), Image.BOX)
+        small = ink.filter(ImageFilter.MaxFilter(3)).resize((w, max(1, h // block)), Image.Resampling.BOX)
     px = small.load()
+    if px is None:
+        raise ValueError("no pixels to read")
     out = []
     length, other = (small.width, small.height) if across else (small.height, small.width)
     for i in range(other):
         runs, run = [], 0
         for j in range(length):
-            if (px[j, i] if across else px[i, j]) >= 190:
+            value = px[j, i] if across else px[i, j]
+            if isinstance(value, (int, float)) and value >= 190:
                 run += 1
             else:
                 runs.append(run)

@@ -26,7 +26,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from dxkg.domain.text import nfc
 
 from . import columns
-from .source import Cell, DocumentError, Source, TableBlock, join_wrapped, render
+from .source import Cell, DocumentError, Paragraph, Source, TableBlock, join_wrapped, render
 
 MIN_TEXT_CHARS = 20  # fewer characters than this: a scanned page (a stamp or a page number is not a text layer)
 
@@ -73,7 +73,7 @@ def page_blocks(page, number: int) -> list:
         for w in page.extract_words(keep_blank_chars=False, use_text_flow=False)
         if not any(_inside(w, box) for box in boxes)
     ]
-    placed = [(t.bbox[1], table_block(t, number)) for t in tables]
+    placed: list[tuple[float, TableBlock | Paragraph]] = [(t.bbox[1], table_block(t, number)) for t in tables]
     placed += [(top, block) for top, block in columns.word_blocks(words, number)]
     return [block for _, block in sorted(placed, key=lambda x: x[0])]
 

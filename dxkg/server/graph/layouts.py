@@ -37,7 +37,8 @@ def layered(levels: dict, edges: list, axis: str, labels: dict) -> dict:
     row_gap = depth * (0.8 if axis == "lr" else 0.45)  # a wrapped column must clear a box's width
     gap = NODE_GAP * (0.85 if axis == "lr" else 1.6)  # boxes stack tighter than labelled dots
     row_max = 8 if axis == "lr" else ROW_MAX  # the canvas is wider than it is tall
-    across, along = {}, {}
+    across: dict[str, float] = {}
+    along: dict[str, float] = {}
     reached = {1: 0.0, -1: 0.0}  # furthest layer coordinate used on each side of 0
 
     def barycentre(n):
@@ -85,16 +86,16 @@ def balloon(g: nx.Graph, root: str, labels: dict) -> tuple[dict, float]:
     (LGSP with its connected systems) come out as compact rosettes. Iterative: no recursion
     limit on long chains.
     """
-    parent = {root: None}
+    parent: dict[str, str | None] = {root: None}
     order = [root]
     for n in order:
         for m in sorted(g[n], key=lambda m: (labels.get(m, ""), m)):
             if m not in parent:
                 parent[m] = n
                 order.append(m)
-    kids = defaultdict(list)
+    kids: defaultdict[str, list[str]] = defaultdict(list)
     for n in order[1:]:
-        kids[parent[n]].append(n)
+        kids[parent[n] or root].append(n)  # every node but the root has a parent
     local: dict = {}  # node → (positions relative to node, radius)
     for n in reversed(order):
         leaves = [c for c in kids[n] if not kids[c]]

@@ -229,7 +229,7 @@ def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT, only_systems: bo
         UNION {{ ?o ?p <{iri}> BIND(false AS ?out) }}
         FILTER(?p != rdf:type) }}"""
     )
-    by_other = defaultdict(list)
+    by_other: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     for r in rows:
         if r["o"] != iri:
             by_other[r["o"]].append((r["p"], r["out"] == "true"))

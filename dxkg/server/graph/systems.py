@@ -235,7 +235,7 @@ def _link_table(view: View) -> dict:
 def overview(source) -> dict:
     """What the index page lists: scopes with their systems, and the source documents."""
     cat = catalogue(source)
-    scopes = defaultdict(int)
+    scopes: defaultdict[str, int] = defaultdict(int)
     for s in cat.systems.values():
         scopes[s.scope] += 1
     docs = source.select(
