@@ -223,7 +223,7 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--output", "-o")
     e.set_defaults(fn=cmd_export)
 
-    v = sub.add_parser("validate", help="check the graph against ontology/shapes.ttl")
+    v = sub.add_parser("validate", help="check the graph against the SHACL shapes (dxkg/ontology/shapes.ttl)")
     store_opts(v)
     v.add_argument("--format", default="text", choices=["text", "turtle", "json"])
     v.set_defaults(fn=cmd_validate)

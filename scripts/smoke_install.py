@@ -2,7 +2,7 @@
 
 Builds the wheel from this checkout, installs it (not editable) into a new virtual
 environment in a temporary folder outside the repository, then, from that folder, runs
-``dxkg build``, ``query``, ``validate`` and ``serve``, and fetches the console, a graph page,
+``dxkg build``, ``query``, ``validate`` and ``serve``, and fetches the pages of ``PAGES``,
 every script and stylesheet they load, and a ``/sparql`` query. Anything missing from the
 wheel (package data, the console's front-end files, a module) fails here.
 
@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import venv
 from html.parser import HTMLParser
@@ -32,6 +33,9 @@ from pathlib import Path
 from urllib.parse import urlencode, urljoin
 
 ROOT = Path(__file__).resolve().parents[1]
+# pages fetched with every script and stylesheet they load: home, console (YASGUI from npm),
+# a graph view (vis-network from pyvis), a browser with a chart (Chart.js from npm)
+PAGES = ("/", "/console", "/graph/systems", "/budgets")
 
 
 class Failed(Exception):
@@ -62,8 +66,11 @@ class Assets(HTMLParser):
 
 def fetch(url: str, accept: str = "*/*") -> tuple[int, str, bytes]:
     req = urllib.request.Request(url, headers={"Accept": accept})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return r.status, r.headers.get("Content-Type", ""), r.read()
+    try:
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as e:
+        raise Failed(f"GET {url}: {e.code} {e.read()[:300]!r}") from e
 
 
 def page_with_assets(base: str, path: str) -> list[str]:
@@ -101,14 +108,14 @@ def serve_and_fetch(dxkg: Path, tmp: Path) -> None:
             base = m and m.group(1)
         if base is None:
             raise Failed("dxkg serve did not start:\n" + "".join(seen[-30:]))
-        console = page_with_assets(base, "/")
-        graph = page_with_assets(base, "/graph/systems")
+        loaded = {path: page_with_assets(base, path) for path in PAGES}
         query = urlencode({"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/dxkg/ontology#Task> }"})
         status, ctype, body = fetch(f"{base}/sparql?{query}", "application/sparql-results+json")
         n = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
         if status != 200 or n == 0:
             raise Failed(f"/sparql: {status} {ctype}, {n} tasks")
-        print(f"serve: / loads {len(console)} assets, /graph/systems {len(graph)}, /sparql counts {n} tasks")
+        assets = ", ".join(f"{path} {len(urls)}" for path, urls in loaded.items())
+        print(f"serve: scripts and stylesheets loaded by {assets}; /sparql counts {n} tasks")
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # the server and its workers: the group this script started
         try:

@@ -1,9 +1,9 @@
 """Records → RDF: one named graph per source document, shared nodes resolved across documents.
 
-Shared things (legal documents, agencies, systems, provinces) have one IRI everywhere; their
-descriptive triples are written into the graph of each document that mentions them, so a
-document's graph is self-contained and can be dropped or reloaded alone while the union
-default graph still shows one node. Every extracted fact carries provenance: the source
+Shared things (legal documents, agencies, systems, provinces) have one IRI everywhere and are
+described once, in the shared graph (``SHARED_GRAPH``); a document's graph holds what that
+document states and points at them (see ``Builder``). ``dxkg.kg.incremental`` replaces or
+drops one document's graph and prunes shared descriptions no remaining document names. Every extracted fact carries provenance: the source
 document (``prov:wasDerivedFrom``), file, line range and the line's text. Table rows and
 systems are written by the mixins in ``build_rows`` and ``build_systems``.
 """
@@ -207,7 +207,7 @@ class Builder(RowsMixin, SystemsMixin):
     @staticmethod
     def extraction_issues(w: GraphWriter, doc: ParsedDocument, src: str) -> None:
         """Tables the document announces but extraction lost, and stated totals the rows do
-        not reproduce (``loaders.guard``): one ``dx:ExtractionIssue`` each, at its line."""
+        not reproduce (``dxkg.loaders.guard``): one ``dx:ExtractionIssue`` each, at its line."""
         for issue in (i for i in doc.issues if i.lost):
             node = f"{src}/issue/L{issue.line}"
             w.typed(node, DX + "ExtractionIssue")

@@ -4,7 +4,7 @@ A document that cannot be read is reported (file, line, reason) and skipped; the
 still load. A reader that raises on a document (structure, tables, references…) is reported
 as an error naming the file and the reader; the other readers' facts still load, and the
 exit code is 3 (something was skipped), like a skipped document. A table a document announces but that yielded no row, or a stated total its
-rows do not reproduce, is reported as lost (``loaders.guard``): exit code 3, and with
+rows do not reproduce, is reported as lost (``dxkg.loaders.guard``): exit code 3, and with
 ``--strict`` the build is refused like one with violations. The new graph is built aside and swapped in only when complete (embedded
 store), or loaded one source graph at a time (remote store), so a failed build never
 damages what is being served.

@@ -1,4 +1,4 @@
-"""Named SPARQL queries from ``queries/*.rq``.
+"""Named SPARQL queries from ``dxkg/queries/*.rq``.
 
 A named query is a plain SPARQL file whose leading comment lines describe it::
 

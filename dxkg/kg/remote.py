@@ -61,7 +61,7 @@ Virtuoso caveats, seen with 7.2.5 (``tests/test_remote.py`` checks the named que
   ``SPARQL_UPDATE`` role and HTTP Digest authentication.
 
 Because a remote store may hold other data, ``named_graphs`` and ``len`` only count the
-graphs under dxkg's graph namespace (``kg.namespaces.GRAPH``).
+graphs under dxkg's graph namespace (``dxkg.kg.namespaces.GRAPH``).
 """
 
 from __future__ import annotations
@@ -122,7 +122,7 @@ def _strip(url: str, *suffixes: str) -> str:
 
 
 class RemoteStore:
-    """A SPARQL 1.1 store over HTTP; same methods as ``kg.store.EmbeddedStore``."""
+    """A SPARQL 1.1 store over HTTP; same methods as ``dxkg.kg.store.EmbeddedStore``."""
 
     def __init__(
         self,

@@ -1,7 +1,7 @@
 """The store interface used by build, query, validate and serve.
 
 ``EmbeddedStore`` wraps pyoxigraph on disk (the default, no server). A remote SPARQL 1.1
-store implements the same methods (see ``kg/remote.py``). Every method speaks plain
+store implements the same methods (see ``dxkg/kg/remote.py``). Every method speaks plain
 SPARQL / N-Quads so that the callers do not care which one they hold.
 
 Building is "aside, then swap": ``build_aside(dir)`` yields a fresh store in a sibling

@@ -1,7 +1,7 @@
-"""SHACL validation: the graph checks itself against ``ontology/shapes.ttl`` and says, in
+"""SHACL validation: the graph checks itself against ``dxkg/ontology/shapes.ttl`` and says, in
 words people understand, what is wrong and where to read it.
 
-``ontology/shapes.ttl`` is the single source of truth. Its SHACL Core constraints run in
+``dxkg/ontology/shapes.ttl`` is the single source of truth. Its SHACL Core constraints run in
 pyshacl (no inference); its SHACL-SPARQL constraints (``sh:sparql``/``sh:select``) run in
 pyoxigraph, which is one to two orders of magnitude faster than rdflib's SPARQL engine.
 A constraint's ``$this`` is bound by a ``VALUES`` block of the shape's focus nodes, which

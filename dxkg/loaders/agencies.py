@@ -161,7 +161,7 @@ CATALOGUE = [
     ("Tổng công ty Bưu điện Việt Nam", "enterprise", True, r"tong cong ty buu dien viet nam"),
 ]
 _COMPILED = [(name, kind, nat, re.compile(rf"(?:{p})")) for name, kind, nat, p in CATALOGUE]
-# Short forms people write, given to kg/ as alternative labels.
+# Short forms people write, given to dxkg.kg as alternative labels.
 ALIASES = {
     "Sở Thông tin và Truyền thông": ("Sở TT&TT", "Sở TTTT"),
     "Văn phòng UBND tỉnh": ("VP UBND tỉnh", "Văn phòng Ủy ban nhân dân tỉnh", "VPUB"),

@@ -6,7 +6,7 @@ step, and the others still contribute, so one odd table never costs the whole do
 A file that cannot be read at all (missing, binary, not UTF-8 text) raises
 ``DocumentError`` with the file and the reason.
 
-Word, PDF and scanned documents are first laid out as text by ``loaders.readers`` (one
+Word, PDF and scanned documents are first laid out as text by ``dxkg.loaders.readers`` (one
 paragraph per line, real tables as HTML tables), with a map from each line to its page
 and table row, so every step below reads them as it reads a text export.
 """

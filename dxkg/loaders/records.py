@@ -1,7 +1,7 @@
-"""Plain records that loaders produce and kg/ turns into RDF.
+"""Plain records that loaders produce and dxkg.kg turns into RDF.
 
-Loaders know nothing of RDF; kg/ knows nothing of parsing: every name, date and deadline
-kg/ needs is read here (agencies resolved, deadlines as intervals, pillars of task groups). Every record carries a
+Loaders know nothing of RDF; dxkg.kg knows nothing of parsing: every name, date and deadline
+dxkg.kg needs is read here (agencies resolved, deadlines as intervals, pillars of task groups). Every record carries a
 ``Span`` (file name and 1-based line range) so that each fact in the graph can
 point back to where a person can read it.
 """

@@ -1,7 +1,7 @@
 """Legal-document references in Vietnamese plans: symbols, laws cited by name, and the
 relations a sentence states between two documents.
 
-What counts as a reference (decided here, documented for kg/ and the tests):
+What counts as a reference (decided here, documented for dxkg.kg and the tests):
 
 * a printed symbol — administrative ``749/QĐ-TTg``, normative ``47/2020/NĐ-CP``, Party
   ``24-NQ/TU``, official letter ``3816/BTTTT-CĐSQG``, law ``20/2023/QH15`` — with or without

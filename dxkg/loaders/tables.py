@@ -14,7 +14,7 @@ per column ("Dự kiến phí năm 2025 (triệu đồng) / Thường xuyên / T
 upper label that an export shifted onto a sub-column is moved back to the free column.
 
 Nothing here knows what a column means: tasks, indicators and totals are read from these
-tables by ``loaders.appendix``.
+tables by ``dxkg.loaders.appendix``.
 """
 
 from __future__ import annotations

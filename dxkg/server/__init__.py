@@ -1,5 +1,5 @@
 """The dxkg SPARQL 1.1 service: protocol endpoints, query console, linked data pages.
 
-See ``server/README.md`` for the endpoints and options; ``server.app.create_app`` builds the
-WSGI app and ``server.wsgi.serve`` runs it.
+See ``dxkg/server/README.md`` for the endpoints and options; ``dxkg.server.app.create_app`` builds the
+WSGI app and ``dxkg.server.wsgi.serve`` runs it.
 """

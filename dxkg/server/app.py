@@ -1,7 +1,7 @@
 """The Flask application: wires the store backend, the protocol endpoints and the pages.
 
-``create_app(store_dir, **options)`` is all a WSGI server needs; ``server.wsgi.serve`` runs
-it under waitress. Options are those of ``server.options.Options``.
+``create_app(store_dir, **options)`` is all a WSGI server needs; ``dxkg.server.wsgi.serve`` runs
+it under waitress. Options are those of ``dxkg.server.options.Options``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The query console at ``/console`` (YASGUI) and the named queries of ``queries/`` as an API.
+"""The query console at ``/console`` (YASGUI) and the named queries of ``dxkg/queries/`` as an API.
 
 YASGUI is the npm package ``@zazuko/yasgui``, found by ``dxkg.server.vendor`` (the wheel's
 copy, or a checkout's ``node_modules``).

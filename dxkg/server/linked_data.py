@@ -1,7 +1,7 @@
-"""Linked data: every IRI under ``kg.namespaces.ID`` dereferences at ``/id/<path>``.
+"""Linked data: every IRI under ``dxkg.kg.namespaces.ID`` dereferences at ``/id/<path>``.
 
 Browsers get an HTML page (label, types and properties by the ontology's Vietnamese labels,
-incoming links grouped, provenance with the source text, and ``server.entity``'s sections); other clients get the resource's DESCRIBE as Turtle, JSON-LD or N-Triples.
+incoming links grouped, provenance with the source text, and ``dxkg.server.entity``'s sections); other clients get the resource's DESCRIBE as Turtle, JSON-LD or N-Triples.
 All values come from data, so the page is a Jinja template with autoescaping, and only
 http(s) IRIs become links (an IRI may legally be ``javascript:…``).
 """

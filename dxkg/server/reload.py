@@ -3,7 +3,7 @@
 ``dxkg build`` builds a new store beside the old one and renames it over the store path, so
 a rebuild shows as another folder at that path. A background thread compares every
 ``reload_interval`` seconds (two ``stat`` calls); ``POST /admin/reload`` (with the update
-token) and SIGHUP (under ``server.wsgi.serve``) reload at once, whether or not the folder
+token) and SIGHUP (under ``dxkg.server.wsgi.serve``) reload at once, whether or not the folder
 changed. ``Backend.reload`` publishes the new data only once it is completely snapshotted;
 when it cannot be, the old data stays served, the failure is logged as one JSON line,
 counted in ``dxkg_store_reload_failures_total`` and shown by ``/healthz`` until a reload

@@ -1,1 +1,1 @@
-"""Graph views as data (SPARQL → networkx → JSON) for ``server.graphs``; see each module."""
+"""Graph views as data (SPARQL → networkx → JSON) for ``dxkg.server.graphs``; see each module."""
