@@ -187,6 +187,9 @@ def test_pages_speak_english_when_asked(seeds, person):
     page.click("#start-tasks")  # the choice is remembered
     page.wait_for_selector("#browse")
     assert page.inner_text("h1").startswith("Tasks")
+    page.click("nav a[href='/graph/impact']")
+    page.wait_for_selector("body[data-state='empty']", state="attached")
+    assert page.inner_text("h1") == "Impact analysis" and "Type a system" in page.inner_text("#notice")
 
 
 def test_sparql_service_page_for_browsers(seeds, person):

@@ -21,15 +21,16 @@ from flask import Blueprint, Flask, Response, abort, jsonify, render_template, r
 from dxkg.server.errors import ServiceError
 from dxkg.server.graph import catalogue, model, nodes, search, systems
 from dxkg.server.graph.source import current_source
+from dxkg.server.i18n import lang
 
 bp = Blueprint("graphs", __name__, template_folder="templates", static_folder="static", static_url_path="/graph/static")
 VIS_ASSETS = ("vis-network.min.js", "vis-network.css")
-PAGES = {  # /graph/<kind> → (heading, API route that draws it)
-    "systems": ("Phụ thuộc giữa các hệ thống", "/api/graph/systems"),
-    "impact": ("Phân tích tác động", "/api/graph/impact"),
-    "trace": ("Căn cứ pháp lý", "/api/graph/trace"),
-    "path": ("Đường đi ngắn nhất", "/api/graph/path"),
-    "node": ("Lân cận của một nút", "/api/graph/neighbours"),
+PAGES = {  # /graph/<kind> → (heading in Vietnamese, in English, API route that draws it)
+    "systems": ("Phụ thuộc giữa các hệ thống", "Dependencies between systems", "/api/graph/systems"),
+    "impact": ("Phân tích tác động", "Impact analysis", "/api/graph/impact"),
+    "trace": ("Căn cứ pháp lý", "Legal basis", "/api/graph/trace"),
+    "path": ("Đường đi ngắn nhất", "Shortest path", "/api/graph/path"),
+    "node": ("Lân cận của một nút", "A node's neighbourhood", "/api/graph/neighbours"),
 }
 
 
@@ -67,8 +68,8 @@ def index():
 def page(kind: str):
     if kind not in PAGES:
         abort(404)
-    heading, api = PAGES[kind]
-    return render_template("graph.html", kind=kind, heading=heading, api=api)
+    vi, en, api = PAGES[kind]
+    return render_template("graph.html", kind=kind, heading=en if lang() == "en" else vi, api=api)
 
 
 # ------------------------------------------------------------------------------ API
