@@ -31,8 +31,10 @@ from dxkg.domain.text import slug
 from dxkg.kg import iris
 from dxkg.kg.build import Builder, doc_type_iri
 from dxkg.kg.build_systems import category_iri
-from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
+from dxkg.kg.derived import LEGAL_BASIS_RELATIONS, derive
+from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ID, ONTOLOGY_GRAPH, SHARED_GRAPH
 from dxkg.kg.rdf import DCT, ELI, ORG, PROV, RDF, SKOS, TIME, GraphWriter
+from dxkg.kg.store import EmbeddedStore
 from dxkg.loaders.appendix import pillar
 
 SIZES = {"S": (1, 1), "M": (63, 1), "L": (63, 10)}
@@ -653,18 +655,26 @@ class PlanWriter:
 
 # ---------------------------------------------------------------- corpus
 def generate(n_provinces: int, n_years: int) -> Iterator[tuple[str, list[ox.Quad]]]:
-    """(graph IRI, quads): the ontology graph, one graph per plan, then the shared graph
-    (the nation, provinces, 2025 reorganisation, and every document, agency and system the
-    plans name — each described once, as ``kg.build.Builder`` does)."""
+    """(graph IRI, quads): the ontology graph, one graph per plan, the shared graph (the
+    nation, provinces, 2025 reorganisation, and every document, agency and system the plans
+    name — each described once, as ``kg.build.Builder`` does), then the derived graph the
+    build computes from them (``kg.derived``)."""
     builder = Builder()
+    inputs = EmbeddedStore()  # only the derived graph's inputs, to compute it at the end
+    wanted = {DX + "dependsOn", RDF + "type", *LEGAL_BASIS_RELATIONS}
     yield ONTOLOGY_GRAPH, builder.ontology_graph()
     builder.reorganisation()
     ys = years(n_years)
     for province in provinces(n_provinces):
         for year in ys:
             w = PlanWriter(province, year, ys[0], builder.shared)
-            yield w.w.graph.value, w.quads()
-    yield SHARED_GRAPH, list(dict.fromkeys(builder.shared.quads))
+            quads = w.quads()
+            inputs.load(q for q in quads if q.predicate.value in wanted)
+            yield w.w.graph.value, quads
+    shared = list(dict.fromkeys(builder.shared.quads))
+    inputs.load(q for q in shared if q.predicate.value in wanted)
+    yield SHARED_GRAPH, shared
+    yield DERIVED_GRAPH, derive(inputs)
 
 
 @dataclass(frozen=True)
@@ -730,8 +740,6 @@ def main(argv=None) -> int:
         graphs, quads = write_nquads(args.out, n_p, n_y)
         print(f"{args.out}: {graphs} graphs, {quads} quads")
     if args.store:
-        from dxkg.kg.store import EmbeddedStore
-
         store = EmbeddedStore(args.store)
         print(f"{args.store}: {load_into(store, n_p, n_y)} quads")
         store.close()

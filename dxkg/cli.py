@@ -93,7 +93,7 @@ def cmd_query(args) -> int:
             raise queries.QueryError(f"--param takes key=value, got {kv!r}")
         k, v = kv.split("=", 1)
         params[k] = v
-    sparql = q.bind(params)
+    sparql = q.bind(params, defaults=False)  # every row, unless a page is asked for
     store = open_store(args)
     if args.format == "table":
         print_table(store.select(sparql))

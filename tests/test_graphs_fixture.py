@@ -16,8 +16,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dxkg.kg.build_systems import category_iri
+from dxkg.kg.derived import refresh_derived
 from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
 from dxkg.kg.paths import ONTOLOGY_DIR
+from dxkg.kg.store import EmbeddedStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 XSS_PAYLOAD = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -173,6 +175,7 @@ def _store() -> ox.Store:
         if ttl.name != "shapes.ttl":
             store.load(path=str(ttl), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
     store.load(_trig().encode(), format=ox.RdfFormat.TRIG)
+    refresh_derived(EmbeddedStore(store=store))  # as the build does
     return store
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from dxkg.kg import iris, queries
 from dxkg.kg.build import Builder
+from dxkg.kg.derived import refresh_derived
 from dxkg.kg.store import EmbeddedStore
 from dxkg.loaders.records import (
     AgencyRef,
@@ -74,6 +75,7 @@ def build(*docs) -> EmbeddedStore:
     store = EmbeddedStore()
     for g, quads in Builder().build(list(docs)).graphs.items():
         store.load(quads, graph=g)
+    refresh_derived(store)  # as the build does: dependencies and legal-basis chains
     return store
 
 

@@ -13,6 +13,7 @@ GRAPH = ID + "graph/"
 ONTOLOGY_GRAPH = GRAPH + "ontology"
 SHARED_GRAPH = GRAPH + "shared"  # documents, agencies, systems, places named by several sources
 REPORT_GRAPH = GRAPH + "validation-report"
+DERIVED_GRAPH = GRAPH + "derived"  # closures computed from the others (kg/derived.py), never edited
 
 PREFIXES = {
     "dx": DX,

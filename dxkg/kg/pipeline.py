@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from dxkg.kg.build import Builder
-from dxkg.kg.namespaces import REPORT_GRAPH
+from dxkg.kg.derived import derive, refresh_derived
+from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH
 from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
@@ -98,6 +99,7 @@ def build_store(
             with build_aside(store_dir) as store:
                 for g, quads in result.graphs.items():
                     store.load(quads, graph=g)
+                refresh_derived(store)
                 violations = _validate(store, store, validate, report)
                 if strict and (violations or lost):
                     raise _Refused()  # the report stays with the discarded store
@@ -124,6 +126,8 @@ def _load_remote(result, endpoint, flavour, strict, validate, report, lost=0) ->
     staged = EmbeddedStore()
     for g, quads in result.graphs.items():
         staged.load(quads, graph=g)
+    derived = derive(staged)
+    staged.load(derived)
     violations = _validate(staged, staged, validate, report)
     if strict and (violations or lost):
         report(
@@ -133,6 +137,7 @@ def _load_remote(result, endpoint, flavour, strict, validate, report, lost=0) ->
     remote = RemoteStore.from_env(endpoint, flavour=flavour)
     for g, quads in result.graphs.items():
         remote.replace_graph(g, quads)
+    remote.replace_graph(DERIVED_GRAPH, derived)
     if validate:
         remote.replace_graph(REPORT_GRAPH, staged.dump("ntriples", graph=REPORT_GRAPH))
     report(f"loaded into {endpoint}")

@@ -21,6 +21,11 @@ a value holding ``$other`` stays a literal and cannot change another parameter o
 query's shape. ``$name`` inside the query's strings, IRIs and comments is left alone.
 A line ending with ``#if $name`` is kept only when ``name`` is given: a filter that would
 otherwise cost a test per row when it has nothing to filter by.
+
+A parameter may declare a default (``# param: limit integer default 1000 — rows per page``):
+services bind it when the caller does not (``bind(values)``), so a listing answers one page
+at a time; ``bind(values, defaults=False)`` leaves it out, for complete exports (``dxkg query``
+writes every row unless given ``--param limit=…``).
 """
 
 from __future__ import annotations
@@ -34,7 +39,9 @@ import pyoxigraph as ox
 from dxkg.kg.paths import QUERIES_DIR
 
 _KIND = r"iri|string|integer|term|enum\([\w-]+(?:\|[\w-]+)*\)"
-_PARAM = re.compile(rf"^#\s*param:\s*(\w+)\s+({_KIND})(?!\S)\s*(required\b)?\s*(?:[—-]+\s*(.*))?$")
+_PARAM = re.compile(
+    rf"^#\s*param:\s*(\w+)\s+({_KIND})(?!\S)\s*(required\b)?\s*(?:default\s+(\S+)\s*)?(?:[—-]+\s*(.*))?$"
+)
 # one pass: the query's own strings, IRIs and comments are skipped whole; $name is a parameter
 _SUBSTITUTABLE = re.compile(
     r"""(?P<skip>'''(?:(?:''|')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:""|")?(?:[^"\\]|\\.))*\"\"\"
@@ -57,22 +64,27 @@ class NamedQuery:
     description: str = ""
     params: dict = field(default_factory=dict)  # name -> (kind, description)
     required: set = field(default_factory=set)  # parameters without which the query means nothing
+    defaults: dict = field(default_factory=dict)  # name -> value bound when the caller gives none
 
     def example(self) -> str:
-        """The query as a person would start from it (nothing bound), e.g. in the console."""
-        return self.template(())
+        """The query as a person would start from it (only defaults bound, e.g. the first
+        page), e.g. in the console."""
+        return self.bind({}, check=False)
 
     def template(self, given) -> str:
         """The query text for the parameters ``given``, before their values are put in:
         each ``#if $name`` line kept only when ``name`` is given."""
         return "\n".join(_conditional_lines(self.text, given))
 
-    def bind(self, values: dict | None = None) -> str:
-        """The query text with every ``$param`` replaced by its value, in one pass."""
+    def bind(self, values: dict | None = None, *, defaults: bool = True, check: bool = True) -> str:
+        """The query text with every ``$param`` replaced by its value, in one pass; the
+        declared defaults of parameters not given too, unless ``defaults`` is false."""
         values = values or {}
         unknown = set(values) - set(self.params)
         missing = self.required - set(values)
-        if missing:
+        if defaults:
+            values = {**self.defaults, **values}
+        if missing and check:
             raise QueryError(f"query '{self.name}' needs parameter {', '.join(sorted(missing))}")
         if unknown:
             raise QueryError(
@@ -144,9 +156,12 @@ def parse(name: str, text: str) -> NamedQuery:
             break
         m = _PARAM.match(line.strip())
         if m:
-            q.params[m.group(1)] = (m.group(2), (m.group(4) or "").strip())
+            q.params[m.group(1)] = (m.group(2), (m.group(5) or "").strip())
             if m.group(3):
                 q.required.add(m.group(1))
+            if m.group(4) is not None:
+                term(m.group(4), m.group(2))  # a default that does not fit its kind is a mistake in the file
+                q.defaults[m.group(1)] = m.group(4)
         elif line.lower().startswith("# param:"):
             raise QueryError(f"{name}.rq: cannot read the parameter line {line!r}")
         elif line.lower().startswith("# title:"):

@@ -9,6 +9,7 @@ from collections import defaultdict
 import networkx as nx
 
 from dxkg.kg import queries
+from dxkg.kg.derived import DERIVED_PROPERTIES
 from dxkg.kg.namespaces import DX, PREFIXES
 from dxkg.server.graph.catalogue import DEPENDS, LINK_RELATIONS, catalogue
 from dxkg.server.graph.layouts import layered, radial_around
@@ -65,6 +66,8 @@ HUB_PREDICATES = {
     SKOS + "broader",
 }
 HUB_WEIGHT = 10
+
+STATED_ONLY = ", ".join(f"<{p}>" for p in DERIVED_PROPERTIES)  # views show what documents state, not closures
 
 
 def describe(source, iris) -> dict:
@@ -227,7 +230,7 @@ def neighbours(source, node: str, limit: int = NEIGHBOUR_LIMIT, only_systems: bo
         + f"""SELECT DISTINCT ?p ?o ?out WHERE {{
         {{ <{iri}> ?p ?o FILTER(isIRI(?o)) BIND(true AS ?out) }}
         UNION {{ ?o ?p <{iri}> BIND(false AS ?out) }}
-        FILTER(?p != rdf:type) }}"""
+        FILTER(?p != rdf:type && ?p NOT IN ({STATED_ONLY})) }}"""
     )
     by_other: dict[str, list[tuple[str, bool]]] = defaultdict(list)
     for r in rows:
@@ -294,8 +297,8 @@ def entity_graph(source) -> nx.Graph:
         g = nx.Graph()
         for r in src.select(
             PREFIX_BLOCK
-            + """SELECT DISTINCT ?s ?p ?o WHERE {
-                ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type) }"""
+            + f"""SELECT DISTINCT ?s ?p ?o WHERE {{
+                ?s ?p ?o FILTER(isIRI(?o) && ?p != rdf:type && ?p NOT IN ({STATED_ONLY})) }}"""
         ):
             s, p, o = r["s"], r["p"], r["o"]
             if s == o:

@@ -38,7 +38,10 @@ def dependency_levels(source, center: str, direction: str, depth: int = MAX_DEPT
     """Systems ``center`` depends on (``up``) or that depend on it (``down``), transitively:
     other → (fewest hops, label of the hop before it). The named query ``system-dependencies``
     decides this, so these views and ``dxkg query system-dependencies`` cannot disagree."""
-    text = queries.get("system-dependencies").bind({"system": center, "direction": direction, "depth": str(depth)})
+    text = queries.get("system-dependencies").bind(
+        {"system": center, "direction": direction, "depth": str(depth)},
+        defaults=False,  # every level, not a page
+    )
     return {
         r["other"]: (int(r["minDepth"]), r.get("viaLabel", "")) for r in source.select(text) if r["system"] == center
     }

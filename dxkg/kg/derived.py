@@ -1,0 +1,149 @@
+"""Derived facts: the answers to the questions people ask most, computed from the graph.
+
+Two closures are computed from what the documents state and kept in their own named graph
+(``…/id/graph/derived``), so any SPARQL client gets the answer with plain triple patterns
+instead of a transitive path over the whole national graph:
+
+* **Dependencies of systems** (``dx:dependsOn``, whose direction ``kg.build_systems.dependency``
+  decides from the layering of the architecture): for every system and every system it
+  depends on, directly or not, one ``dx:DependencyPath`` with the length of the shortest
+  path (``dx:depth``), every hop next to the dependent (``dx:nextHop``) and every hop before
+  the dependency (``dx:previousHop``) on a shortest path; plus the shortcut
+  ``dx:dependsOnTransitively``. Upstream, downstream and impact are then index lookups.
+* **Legal bases** (``dx:partOfPlan``, ``dx:legalBasis``, ``eli:based_on``, ``dx:implements``):
+  for every document — and everything a task, indicator or plan rests on — each document
+  it rests on, directly or not, as a ``dx:LegalBasisPath`` with its depth, plus the shortcut
+  ``dx:restsOn``. A task's chain is its own links followed by their paths (the named query
+  ``legal-basis-trace``).
+
+The graph is regenerated, never edited: ``refresh_derived(store)`` recomputes it from the
+store's current contents and replaces it; call it after any write that touches
+``dx:dependsOn`` or the four legal-basis relations (the build does, after loading).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+import networkx as nx
+import pyoxigraph as ox
+
+from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ID
+from dxkg.kg.rdf import ELI, RDF, XSD
+
+DEPENDS_ON = DX + "dependsOn"
+# properties only the derived graph holds: views of what documents state leave them out
+DERIVED_PROPERTIES = tuple(
+    DX + p for p in ("dependsOnTransitively", "restsOn", "pathFrom", "pathTo", "nextHop", "previousHop", "depth")
+)
+LEGAL_BASIS_RELATIONS = (DX + "partOfPlan", DX + "legalBasis", ELI + "based_on", DX + "implements")
+
+
+def refresh_derived(store) -> int:
+    """Recompute the derived graph of ``store`` (embedded or remote) and replace it; returns
+    the number of triples written."""
+    quads = derive(store)
+    store.replace_graph(DERIVED_GRAPH, quads)
+    return len(quads)
+
+
+def derive(store) -> list[ox.Quad]:
+    """The derived graph's quads, from the store's current contents (the derived graph
+    itself is not an input: none of its properties is)."""
+    w = _Writer()
+    _dependency_paths(w, _edges(store, (DEPENDS_ON,)))
+    legal = _edges(store, LEGAL_BASIS_RELATIONS)
+    documents = {row["s"]["value"] for row in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{DX}LegalDocument> }}")}
+    _legal_basis_paths(w, legal, documents | set(legal.nodes) - _rows_only(legal))
+    return w.quads
+
+
+# ---------------------------------------------------------------- inputs
+def _rows(store, sparql: str) -> list[dict]:
+    return store.select(sparql)["results"]["bindings"]
+
+
+def _edges(store, predicates: Iterable[str]) -> nx.DiGraph:
+    """The directed graph of IRI → IRI links by any of ``predicates``, over every graph."""
+    path = "|".join(f"<{p}>" for p in predicates)
+    g = nx.DiGraph()
+    for row in _rows(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(ISIRI(?s) && ISIRI(?o)) }}"):
+        g.add_edge(row["s"]["value"], row["o"]["value"])
+    return g
+
+
+def _rows_only(g: nx.DiGraph) -> set:
+    """Nodes that only ever start a chain (tasks, indicators): nothing rests on them."""
+    return {n for n in g.nodes if g.in_degree(n) == 0 and g.out_degree(n) > 0}
+
+
+# ---------------------------------------------------------------- closures
+def shortest_paths(g: nx.DiGraph, source: str) -> dict[str, tuple[int, set]]:
+    """Every node reachable from ``source`` in one step or more → (length of a shortest
+    path, the nodes just before it on every shortest path). ``source`` itself is included
+    when a cycle leads back to it; the hop before a node one step away is ``source``."""
+    pred, dist = nx.predecessor(g, source, return_seen=True)
+    out = {n: (d, set(pred[n])) for n, d in dist.items() if n != source}
+    back = [u for u in g.predecessors(source) if u in dist]
+    if back:
+        d = min(dist[u] for u in back) + 1
+        out[source] = (d, {u for u in back if dist[u] + 1 == d})
+    for d, hops in out.values():
+        if d == 1:
+            hops.add(source)
+    return out
+
+
+def _dependency_paths(w: _Writer, g: nx.DiGraph) -> None:
+    rev = g.reverse(copy=False)
+    # the hop after the dependent on a shortest path = the hop before it, seen from the dependency
+    next_hops: dict[tuple, set] = defaultdict(set)
+    for b in g.nodes:
+        for a, (_d, hops) in shortest_paths(rev, b).items():
+            next_hops[(a, b)] = hops
+    for a in sorted(g.nodes):
+        for b, (d, hops) in sorted(shortest_paths(g, a).items()):
+            node = _path_iri("dependency", a, b)
+            w.add(a, DX + "dependsOnTransitively", b)
+            w.add(node, RDF + "type", DX + "DependencyPath")
+            w.add(node, DX + "pathFrom", a)
+            w.add(node, DX + "pathTo", b)
+            w.integer(node, DX + "depth", d)
+            for h in sorted(next_hops[(a, b)]):
+                w.add(node, DX + "nextHop", h)
+            for h in sorted(hops):
+                w.add(node, DX + "previousHop", h)
+
+
+def _legal_basis_paths(w: _Writer, g: nx.DiGraph, sources: set) -> None:
+    for a in sorted(sources):
+        if a not in g:
+            continue
+        for b, d in sorted(nx.single_source_shortest_path_length(g, a).items()):
+            if b == a:
+                continue
+            node = _path_iri("basis", a, b)
+            w.add(a, DX + "restsOn", b)
+            w.add(node, RDF + "type", DX + "LegalBasisPath")
+            w.add(node, DX + "pathFrom", a)
+            w.add(node, DX + "pathTo", b)
+            w.integer(node, DX + "depth", d)
+
+
+def _path_iri(kind: str, a: str, b: str) -> str:
+    """Deterministic and readable: …/id/path/dependency/system/ha-nam/lgsp/to/system/viet-nam/ndxp."""
+    return f"{ID}path/{kind}/{a.removeprefix(ID)}/to/{b.removeprefix(ID)}"
+
+
+class _Writer:
+    def __init__(self):
+        self.graph = ox.NamedNode(DERIVED_GRAPH)
+        self.quads: list[ox.Quad] = []
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), self.graph))
+
+    def integer(self, s: str, p: str, v: int) -> None:
+        lit = ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
+        self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), lit, self.graph))
