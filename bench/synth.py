@@ -163,16 +163,16 @@ NATIONAL_BASES = {
 # key → (name, category, national, depends on keys); provincial keys depend on national ones
 SYSTEMS = {
     "mang-tslcd": ("Mạng truyền số liệu chuyên dùng của các cơ quan Đảng, Nhà nước", "infrastructure", True, []),
-    "ndxp": ("Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP)", "integration", True, ["mang-tslcd"]),
+    "ndxp": ("Nền tảng tích hợp, chia sẻ dữ liệu quốc gia (NDXP)", "shared-platform", True, ["mang-tslcd"]),
     "csdl-dan-cu": ("Cơ sở dữ liệu quốc gia về dân cư", "national-database", True, ["mang-tslcd"]),
     "vneid": ("Ứng dụng định danh điện tử quốc gia VNeID", "identity", True, ["csdl-dan-cu"]),
     "cong-dvc-qg": ("Cổng Dịch vụ công quốc gia", "portal", True, ["ndxp", "csdl-dan-cu", "vneid"]),
-    "truc-lien-thong": ("Trục liên thông văn bản quốc gia", "integration", True, ["ndxp"]),
+    "truc-lien-thong": ("Trục liên thông văn bản quốc gia", "shared-platform", True, ["ndxp"]),
     "bao-cao-cp": ("Hệ thống thông tin báo cáo Chính phủ", "reporting", True, ["ndxp"]),
     "csdl-dkdn": ("Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp", "national-database", True, ["ndxp"]),
     "ncsc": ("Hệ thống giám sát an toàn không gian mạng quốc gia (NCSC)", "security", True, []),
     "tttd": ("Trung tâm dữ liệu tỉnh", "data-centre", False, ["mang-tslcd"]),
-    "lgsp": ("Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)", "integration", False, ["ndxp", "tttd"]),
+    "lgsp": ("Nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)", "shared-platform", False, ["ndxp", "tttd"]),
     "he-thong-tthc": (
         "Hệ thống thông tin giải quyết thủ tục hành chính",
         "portal",
