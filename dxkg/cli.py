@@ -67,6 +67,7 @@ def cmd_build(args) -> int:
         strict=args.strict,
         validate=not args.no_validate,
         report=progress,
+        jobs=args.jobs,
     )
 
 
@@ -193,6 +194,7 @@ def parser() -> argparse.ArgumentParser:
         "--strict", action="store_true", help="refuse to swap in a graph with SHACL violations or lost tables"
     )
     b.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    b.add_argument("--jobs", type=int, help="documents parsed at once (default: one per CPU)")
     b.set_defaults(fn=cmd_build)
 
     a = sub.add_parser("add", help="read documents and put (or replace) their graphs in an existing store")

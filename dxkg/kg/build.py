@@ -10,6 +10,7 @@ systems are written by the mixins in ``build_rows`` and ``build_systems``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -74,39 +75,32 @@ class Builder(RowsMixin, SystemsMixin):
     def __init__(self):
         self.resolver = Resolver()
         self.shared = GraphWriter(SHARED_GRAPH)
+        self._described: set = set()
 
     # ------------------------------------------------------------------ entry
     def build(self, docs: list[ParsedDocument]) -> BuildResult:
+        """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
+        return BuildResult(graphs=dict(self.graphs(docs)), documents=docs)
+
+    def graphs(self, docs: list[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
+        """(graph IRI, quads) one graph at a time — the ontology, each document's, then the
+        shared graph — so a caller can load each and let it go: memory holds the records of
+        every document (resolution needs all of them first) but one document's quads."""
         refs = [MERGER_ACT] + [r for doc in docs for r in self._all_refs(doc)]
         refs += [doc.own for doc in docs if doc.own]
         for ref in refs:
             self.resolver.add(ref)
         for ref in refs:  # every mention merged into its node before any node is written
             self.resolver.node(ref)
-        result = BuildResult(documents=docs)
-        result.graphs[ONTOLOGY_GRAPH] = self.ontology_graph()
+        yield ONTOLOGY_GRAPH, self.ontology_graph()
         self.reorganisation()
         for doc in docs:
             w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places)
             src = self.document(w, doc)
             for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")
-            result.graphs[w.graph.value] = w.quads
-        result.graphs[SHARED_GRAPH] = list(dict.fromkeys(self.shared.quads))
-        return result
-
-    def approve(self, w: GraphWriter, decision: str, plan: str, part: ParsedDocument, node: str) -> None:
-        """The decision approves the plan it issues ("Ban hành kèm theo Quyết định này …")."""
-        h = part.header
-        w.add(decision, RELATIONS["approves"], plan)
-        w.add(decision, RELATIONS["cites"], plan)
-        w.typed(node, DX + "Citation")
-        w.add(node, DX + "citingDocument", decision)
-        w.add(node, DX + "citedDocument", plan)
-        w.add(node, DX + "relation", RELATIONS["approves"])
-        w.value(node, DX + "writtenAs", " ".join(x for x in (h.kind, h.title) if x))
-        w.value(node, DX + "context", "attached")
-        w.provenance(node, decision, h.span or Span(part.file, 1, 1))
+            yield w.graph.value, w.quads
+        yield SHARED_GRAPH, list(dict.fromkeys(self.shared.quads))
 
     @staticmethod
     def _all_refs(doc: ParsedDocument):
@@ -158,7 +152,7 @@ class Builder(RowsMixin, SystemsMixin):
     def place(self, province: str | None) -> str:
         w = self.shared
         iri = iris.place(province)
-        if province:
+        if province and self._first("place", province):
             w.typed(iri, DX + "Province")
             w.add(iri, SKOS + "prefLabel", vi(province))
             w.label(iri, province)
@@ -241,10 +235,22 @@ class Builder(RowsMixin, SystemsMixin):
         return iri
 
     # ------------------------------------------------------------------ legal documents
+    def _first(self, *key) -> bool:
+        """True the first time ``key`` is seen: a shared node's description is written once,
+        not once per mention (a long appendix names the same agencies and decrees on every row)."""
+        if key in self._described:
+            return False
+        self._described.add(key)
+        return True
+
     def legal_doc(self, ref: LegalRef) -> str:
         w = self.shared
         n = self.resolver.node(ref)
         iri = n.iri
+        if ref.written != n.symbol:
+            w.add(iri, SKOS + "altLabel", vi(ref.written))
+        if not self._first("document", iri):
+            return iri
         w.typed(iri, DX + "LegalDocument", ELI + "LegalResource")
         name = type_name(n.type_code)
         ident = n.symbol or (sorted(n.titles)[0] if n.titles else ref.written)
@@ -269,8 +275,6 @@ class Builder(RowsMixin, SystemsMixin):
         scope = self.place(None if n.national else n.province)
         w.add(iri, DX + "scope", scope)
         w.add(iri, ELI + "jurisdiction", scope)
-        if ref.written != n.symbol:
-            w.add(iri, SKOS + "altLabel", vi(ref.written))
         return iri
 
     def citations(self, w: GraphWriter, doc: ParsedDocument, src: str) -> None:
@@ -306,6 +310,8 @@ class Builder(RowsMixin, SystemsMixin):
         w = self.shared
         prov_ = a.province or province
         iri = iris.agency(a.kind, a.name, a.national, prov_)
+        if not self._first("agency", iri, a.name, a.kind, a.national, tuple(a.aliases), a.written, prov_):
+            return iri
         w.typed(iri, {"group": DX + "AgencyGroup", "enterprise": DX + "Enterprise"}.get(a.kind, DX + "Agency"))
         if a.kind != "group":
             w.typed(iri, ORG + "Organization")

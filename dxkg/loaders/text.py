@@ -30,15 +30,18 @@ def clean(s: str) -> str:
 _PROV_FOLDED = sorted(((fold(p), p) for p in PROVINCES_2008 + PROVINCES_2025_NEW), key=lambda x: -len(x[0]))
 
 
+# one pattern for all provinces, longest names first: the leftmost match, and at one place the
+# longest name, as trying each province in turn did (one regex per province per call was slow)
+_PROV_NAMED = re.compile(r"(?:tinh|thanh pho|tp\.?)\s+(" + "|".join(re.escape(f) for f, _ in _PROV_FOLDED) + r")\b")
+_PROV_BY_FOLDED = {}
+for _folded, _name in _PROV_FOLDED:
+    _PROV_BY_FOLDED.setdefault(_folded, _name)
+
+
 def find_province(text: str) -> str | None:
     """The first province named as "tỉnh X" / "thành phố X" in text, canonical spelling."""
-    f = fold(text)
-    best = None
-    for folded, name in _PROV_FOLDED:
-        for m in re.finditer(r"(?:tinh|thanh pho|tp\.?)\s+" + re.escape(folded) + r"\b", f):
-            if best is None or m.start() < best[0]:
-                best = (m.start(), name)
-    return best[1] if best else None
+    m = _PROV_NAMED.search(fold(text))
+    return _PROV_BY_FOLDED[m.group(1)] if m else None
 
 
 def province_named(text: str) -> str | None:
