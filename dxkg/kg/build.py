@@ -10,7 +10,7 @@ systems are written by the mixins in ``build_rows`` and ``build_systems``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -82,12 +82,17 @@ class Builder(RowsMixin, SystemsMixin):
         """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
         return BuildResult(graphs=dict(self.graphs(docs)), documents=docs)
 
-    def graphs(self, docs: list[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    def graphs(self, docs: Sequence[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
         """(graph IRI, quads) one graph at a time — the ontology, each document's, then the
-        shared graph — so a caller can load each and let it go: memory holds the records of
-        every document (resolution needs all of them first) but one document's quads."""
-        refs = [MERGER_ACT] + [r for doc in docs for r in self._all_refs(doc)]
-        refs += [doc.own for doc in docs if doc.own]
+        shared graph — so a caller can load each and let it go. ``docs`` is read twice, in
+        order: first every name (resolution needs all of them before any node is written),
+        then one document at a time (a sequence that reads them back from disk keeps one
+        document's records in memory, see ``kg.pipeline``)."""
+        mentioned, owns = [], []
+        for doc in docs:
+            mentioned += self._all_refs(doc)
+            owns.append(doc.own)
+        refs = [MERGER_ACT] + mentioned + [own for own in owns if own]
         for ref in refs:
             self.resolver.add(ref)
         for ref in refs:  # every mention merged into its node before any node is written
