@@ -1,6 +1,6 @@
 """Build throughput and peak memory of ``dxkg build`` on synthetic plan texts.
 
-    python bench/bench_build.py [--documents 10] [--kb 1000] [--jobs N] [--validate]
+    python -m bench.bench_build [--documents 10] [--kb 1000] [--jobs N] [--validate]   (from the repository root)
 
 Writes ``documents`` synthetic plans of ``kb`` kB each (``bench/synth_text.py``: mostly
 appendix table rows), runs ``dxkg build`` on them in a child process and samples the resident
@@ -20,9 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from the repo
-
-from bench import servers, synth_text  # noqa: E402
+from bench import servers, synth_text
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

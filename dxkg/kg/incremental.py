@@ -19,7 +19,8 @@ import pyoxigraph as ox
 
 from dxkg.kg import iris
 from dxkg.kg.build import Builder
-from dxkg.kg.namespaces import DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
+from dxkg.kg.derived import refresh_derived
+from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, incomplete, parse_all
 from dxkg.kg.store import EmbeddedStore, build_aside, solutions
 
@@ -52,6 +53,7 @@ def add_documents(paths, store_dir, *, strict=False, validate=True, report=print
                 else:
                     store.replace_graph(graph, quads)
             _prune_shared(store, touched)
+            refresh_derived(store)  # closures follow the documents now in the store
             violations = _validate(store, store, validate, report)
             if strict and (violations or lost):
                 report(
@@ -83,6 +85,7 @@ def remove_documents(names, store_dir, *, validate=True, report=print) -> int:
     with build_aside(store_dir) as store:
         kept = _copy(store_dir, store, skip=set(graphs))
         dropped = _prune_shared(store, touched)
+        refresh_derived(store)
         _validate(store, store, validate, report)
     report(
         f"removed {len(graphs) - len(missing)} documents from {store_dir} "
@@ -96,12 +99,13 @@ class _Refused(Exception):
 
 
 def _copy(source_dir, store: EmbeddedStore, skip: set) -> int:
-    """Every graph of the store at ``source_dir`` except ``skip`` and the old validation
-    report; returns how many document graphs were copied."""
+    """Every graph of the store at ``source_dir`` except ``skip``, the old validation report
+    and the derived graph (recomputed after the change); returns how many document graphs
+    were copied."""
     old = EmbeddedStore(source_dir, read_only=True)
     copied = 0
     for graph in old.named_graphs():
-        if graph in skip or graph == REPORT_GRAPH:
+        if graph in skip or graph in (REPORT_GRAPH, DERIVED_GRAPH):
             continue
         node = ox.NamedNode(graph)
         store.raw.bulk_extend(old.raw.quads_for_pattern(None, None, None, node))
