@@ -78,7 +78,7 @@ class Builder(RowsMixin, SystemsMixin):
         self._described: set = set()
 
     # ------------------------------------------------------------------ entry
-    def build(self, docs: list[ParsedDocument]) -> BuildResult:
+    def build(self, docs: Sequence[ParsedDocument]) -> BuildResult:
         """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
         return BuildResult(graphs=dict(self.graphs(docs)), documents=docs)
 
@@ -106,6 +106,19 @@ class Builder(RowsMixin, SystemsMixin):
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")
             yield w.graph.value, w.quads
         yield SHARED_GRAPH, list(dict.fromkeys(self.shared.quads))
+
+    def approve(self, w: GraphWriter, decision: str, plan: str, part: ParsedDocument, node: str) -> None:
+        """The decision approves the plan it issues ("Ban hành kèm theo Quyết định này …")."""
+        h = part.header
+        w.add(decision, RELATIONS["approves"], plan)
+        w.add(decision, RELATIONS["cites"], plan)
+        w.typed(node, DX + "Citation")
+        w.add(node, DX + "citingDocument", decision)
+        w.add(node, DX + "citedDocument", plan)
+        w.add(node, DX + "relation", RELATIONS["approves"])
+        w.value(node, DX + "writtenAs", " ".join(x for x in (h.kind, h.title) if x))
+        w.value(node, DX + "context", "attached")
+        w.provenance(node, decision, h.span or Span(part.file, 1, 1))
 
     @staticmethod
     def _all_refs(doc: ParsedDocument):
