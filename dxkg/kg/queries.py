@@ -22,7 +22,7 @@ query's shape. ``$name`` inside the query's strings, IRIs and comments is left a
 A line ending with ``#if $name`` is kept only when ``name`` is given: a filter that would
 otherwise cost a test per row when it has nothing to filter by.
 
-A parameter may declare a default (``# param: limit integer default 1000 — rows per page``):
+A parameter may declare a default (``# param: limit count default 1000 — rows per page``):
 services bind it when the caller does not (``bind(values)``), so a listing answers one page
 at a time; ``bind(values, defaults=False)`` leaves it out, for complete exports (``dxkg query``
 writes every row unless given ``--param limit=…``).
@@ -38,7 +38,7 @@ import pyoxigraph as ox
 
 from dxkg.kg.paths import QUERIES_DIR
 
-_KIND = r"iri|string|integer|term|enum\([\w-]+(?:\|[\w-]+)*\)"
+_KIND = r"iri|string|integer|count|term|enum\([\w-]+(?:\|[\w-]+)*\)"
 _PARAM = re.compile(
     rf"^#\s*param:\s*(\w+)\s+({_KIND})(?!\S)\s*(required\b)?\s*(?:default\s+(\S+)\s*)?(?:[—-]+\s*(.*))?$"
 )
@@ -122,7 +122,7 @@ def term(raw: str, kind: str) -> str:
     """One SPARQL token for a parameter value of ``kind``; refuses values that do not fit.
 
     ``iri``: an absolute IRI; ``string``: any text, as an escaped literal; ``integer``: a whole
-    number; ``enum(a|b)``: one of the words, as a literal; ``term``: an IRI when the value is an
+    number; ``count``: a whole number of 0 or more (rows per page, rows to skip); ``enum(a|b)``: one of the words, as a literal; ``term``: an IRI when the value is an
     absolute http(s) IRI, else a literal.
     """
     if kind == "term":
@@ -130,6 +130,10 @@ def term(raw: str, kind: str) -> str:
     if kind == "integer":
         if not _INTEGER.fullmatch(raw):
             raise QueryError(f"expected a whole number, got {raw!r}")
+        return str(int(raw))
+    if kind == "count":  # LIMIT and OFFSET take no sign
+        if not _INTEGER.fullmatch(raw) or raw.startswith("-"):
+            raise QueryError(f"expected a number of rows (0 or more), got {raw!r}")
         return str(int(raw))
     if kind == "iri":
         try:
