@@ -80,7 +80,7 @@ class Builder(RowsMixin, SystemsMixin):
     # ------------------------------------------------------------------ entry
     def build(self, docs: Sequence[ParsedDocument]) -> BuildResult:
         """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
-        return BuildResult(graphs=dict(self.graphs(docs)), documents=docs)
+        return BuildResult(graphs=dict(self.graphs(docs)), documents=list(docs))
 
     def graphs(self, docs: Sequence[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
         """(graph IRI, quads) one graph at a time — the ontology, each document's, then the

@@ -54,7 +54,8 @@ class Spilled(Sequence):
     document's records instead of every document's."""
 
     def __init__(self, folder: str | Path):
-        self.folder, self.paths = Path(folder), []
+        self.folder = Path(folder)
+        self.paths: list[Path] = []
 
     def append(self, doc) -> None:
         path = self.folder / f"{len(self.paths):06d}.pickle"
@@ -81,7 +82,7 @@ def _parsed(files: list[str], jobs: int) -> Iterator[tuple]:
         yield from ((f, *r) for f, r in zip(files, pool.map(_parse, files), strict=True))
 
 
-def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spill=None) -> tuple[list, list]:
+def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spill=None) -> tuple[list | Spilled, list]:
     """Parse every document; returns (parsed documents, skipped [(file, line, reason)]).
     With ``spill`` (a folder), the documents are kept there (``Spilled``), not in memory."""
     files, missing = expand_paths(paths)
@@ -94,7 +95,8 @@ def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spi
             continue
         stems.add(stem)
         unique.append(str(f))
-    docs, t0, done = Spilled(spill) if spill else [], time.perf_counter(), 0
+    docs: list | Spilled = Spilled(spill) if spill else []
+    t0, done = time.perf_counter(), 0
     for i, (f, doc, error) in enumerate(_parsed(unique, jobs or os.cpu_count() or 1), 1):
         size = Path(f).stat().st_size
         done += size
@@ -184,7 +186,7 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
     return EXIT_SKIPPED if skipped or lost else EXIT_OK
 
 
-def _load(store, docs: list, report, t0: float) -> list[str]:
+def _load(store, docs: Sequence, report, t0: float) -> list[str]:
     """Each graph into ``store`` as soon as it is written, then the derived graph; returns
     the graphs written (the derived one last)."""
     graphs, n_quads = [], 0

@@ -33,7 +33,7 @@ _PROV_FOLDED = sorted(((fold(p), p) for p in PROVINCES_2008 + PROVINCES_2025_NEW
 # one pattern for all provinces, longest names first: the leftmost match, and at one place the
 # longest name, as trying each province in turn did (one regex per province per call was slow)
 _PROV_NAMED = re.compile(r"(?:tinh|thanh pho|tp\.?)\s+(" + "|".join(re.escape(f) for f, _ in _PROV_FOLDED) + r")\b")
-_PROV_BY_FOLDED = {}
+_PROV_BY_FOLDED: dict[str, str] = {}
 for _folded, _name in _PROV_FOLDED:
     _PROV_BY_FOLDED.setdefault(_folded, _name)
 
