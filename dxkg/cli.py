@@ -155,6 +155,7 @@ def cmd_serve(args) -> int:
         query_timeout=args.timeout,
         max_rows=args.max_rows,
         max_triples=args.max_triples,
+        max_body=args.max_body,
         request_timeout=args.request_timeout,
         connection_limit=args.connection_limit,
         threads=args.threads,
@@ -242,6 +243,12 @@ def parser() -> argparse.ArgumentParser:
         "--max-triples",
         type=int,
         help=f"CONSTRUCT/DESCRIBE/Graph Store GET triples before truncating (default {DEFAULTS.max_triples})",
+    )
+    s.add_argument(
+        "--max-body",
+        type=int,
+        help=f"bytes accepted in a request body, else 413; also the largest document /upload takes "
+        f"(default {DEFAULTS.max_body})",
     )
     s.add_argument(
         "--request-timeout",

@@ -23,6 +23,10 @@ from dxkg.kg.derived import refresh_derived
 from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.kg.pipeline import EXIT_FAIL, EXIT_OK, EXIT_SKIPPED, EXIT_VIOLATIONS, _validate, incomplete, parse_all
 from dxkg.kg.store import EmbeddedStore, build_aside, solutions
+from dxkg.loaders.document import DOCUMENT_SUFFIXES
+
+# the file name endings a document can be added with (the readers'), for callers above kg
+ADDABLE_SUFFIXES = frozenset(DOCUMENT_SUFFIXES)
 
 # shared nodes that stay whatever the documents: the nation, provinces and their mergers
 _KEPT_TYPES = (DX + "Nation", DX + "Province", DX + "AdministrativeChange")

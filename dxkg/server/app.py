@@ -28,6 +28,7 @@ from dxkg.server import (
     sandbox,
     security,
     site,
+    upload,
 )
 from dxkg.server.backend import Backend, QueryTimeout
 from dxkg.server.errors import ServiceError
@@ -74,6 +75,7 @@ def create_app(store_dir, **options) -> Flask:
         linked_data.bp,
         observability.bp,
         reload.bp,
+        upload.bp,
     ):
         app.register_blueprint(bp)
     observability.install(app, metrics)

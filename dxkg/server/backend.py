@@ -29,7 +29,9 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from dxkg.kg.store import StoreError
 from dxkg.server import sandbox, worker
@@ -37,6 +39,7 @@ from dxkg.server.errors import ServiceError
 
 log = logging.getLogger("dxkg.server")
 _CTX = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded server
+T = TypeVar("T")
 LIMIT_GRACE = 2.0  # a worker ends itself this long after the limit, should nobody kill it
 
 
@@ -296,20 +299,42 @@ class Backend:
         after it (and goes into the new store).
         """
         with self._write_lock:
-            try:
-                folder = StoreFolder(self.store_dir)  # held first: the data is this or newer
-            except OSError as e:
-                raise ReloadFailed("there is no store folder at the store path", f"{type(e).__name__}: {e}") from None
-            nxt = self._next_snapshot()
-            try:
-                self._snapshot_in_writer(nxt)
-            except ReloadFailed:
-                folder.close()
-                raise
-            with self._lock:
-                old, self.folder = self.folder, folder
-            self._publish(nxt)
-            old.close()
+            self._reload()
+
+    def change(self, swap: Callable[[], T]) -> T:
+        """Run ``swap`` — which builds a new store aside from the one at the path and swaps it
+        in (``kg.incremental``) — and serve its result before any other write runs.
+
+        Writes wait the whole time, so none lands in the old folder after ``swap`` copied it
+        (it would be lost with the old folder): every acknowledged write is in the new store.
+        Refused with 503, like a write, while a store replaced by someone else is not loaded yet.
+        """
+        with self._write_lock:
+            if self.store_replaced():
+                raise ServiceError(
+                    503, "the store was replaced on disk and is being loaded; try again in a few seconds"
+                )
+            result = swap()
+            if self.store_replaced():
+                self._reload()
+            return result
+
+    def _reload(self) -> None:
+        """``reload`` with the write lock held."""
+        try:
+            folder = StoreFolder(self.store_dir)  # held first: the data is this or newer
+        except OSError as e:
+            raise ReloadFailed("there is no store folder at the store path", f"{type(e).__name__}: {e}") from None
+        nxt = self._next_snapshot()
+        try:
+            self._snapshot_in_writer(nxt)
+        except ReloadFailed:
+            folder.close()
+            raise
+        with self._lock:
+            old, self.folder = self.folder, folder
+        self._publish(nxt)
+        old.close()
 
     def _snapshot_in_writer(self, nxt: Path) -> None:
         task = {"op": "snapshot", "store_dir": str(self.store_dir), "snapshot": str(nxt)}

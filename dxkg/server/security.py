@@ -65,17 +65,18 @@ def _is_update_request(req) -> bool:
     )
 
 
-def require_token(token: str | None) -> None:
+def require_token(token: str | None, typed: str | None = None) -> None:
     """Refuse (403) unless a token is configured and the request carries it.
 
     Accepted as ``Authorization: Bearer <token>`` or HTTP Basic with the token as the
-    password (any user name), which is what rdflib's SPARQLUpdateStore can send.
+    password (any user name), which is what rdflib's SPARQLUpdateStore can send; pages'
+    forms pass the token ``typed`` in their password field instead.
     """
     if token is None:
         raise ServiceError(
             403, "this service is read-only: updates are disabled (start it with an update token to allow them)"
         )
-    given = _credential(request.headers.get("Authorization", ""))
+    given = typed or _credential(request.headers.get("Authorization", ""))
     if given is None or not hmac.compare_digest(given.encode(), token.encode()):
         raise ServiceError(
             403,
