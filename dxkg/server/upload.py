@@ -79,7 +79,7 @@ def upload():
         "name": name,
         "failed": failed,
         "lines": lines,
-        "lost": [x for x in lines if x.startswith("lost ")],
+        "lost": [x for x in lines if x.startswith(("lost ", "failed "))],  # pipeline.incomplete
         "errors": [x for x in lines if x.startswith("skipped ")],
         "documents": [] if failed else _documents(Path(name).stem),
     }
