@@ -281,6 +281,7 @@ def test_service_in_strings_iris_comments_and_names_is_not_flagged(listener, que
         "PREFIX ex: <http://e/> SELECT * { ?s ?p ex:a\\#b SERVICE <URL> {} }",
         "LOADSILENT<URL>",
         "PREFIX : <URL> LOAD:x",
+        "PREFIX ex: <http://e/> SELECT * { ?s ?p ex:o.o.service<URL>{} }",
     ],
 )
 def test_the_reported_bypasses_are_flagged(listener, text):

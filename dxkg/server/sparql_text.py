@@ -68,6 +68,7 @@ _TOKEN = re.compile(
 _OPENERS, _CLOSERS = "{([", "})]"
 FEDERATED = ("SERVICE", "LOAD")
 IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
+_INNER_DOT = re.compile(r"(?<!\\)\.")
 
 
 class SparqlTextError(ValueError):
@@ -126,11 +127,25 @@ def federated(text: str, words: tuple[str, ...] = FEDERATED) -> str | None:
     Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``.
     """
     for m in _scan(text):
-        if m.lastgroup == "name":
-            for word in words:
-                if _starts_with_keyword(m.group(), word):
-                    return word
+        if m.lastgroup in ("name", "bnode"):
+            for piece in _pieces(m.group()):
+                for word in words:
+                    if _starts_with_keyword(piece, word):
+                        return word
     return None
+
+
+def _pieces(name: str) -> Iterator[str]:
+    """The name, and the start of every rest of it after an unescaped inner dot.
+
+    pyoxigraph 0.5 may end a prefixed name at an inner dot and read what follows as new tokens
+    (``ex:o.o.service<…>{}`` is ``ex:o.o`` ``.`` ``service<…>{}`` and fetches), so each rest is
+    checked as if it started a token of its own. Only a short head of each rest is taken (enough
+    for a glued ``false`` and the longest keyword), which keeps the scan linear.
+    """
+    yield name
+    for m in _INNER_DOT.finditer(name):
+        yield name[m.end() : m.end() + 16]
 
 
 def has_keyword(text: str, word: str) -> bool:
