@@ -244,7 +244,7 @@ def start_virtuoso(workdir=None, *, max_rows: int = 10_000_000, memory_mb: int =
 
 
 # ---------------------------------------------------------------- dxkg serve
-def start_dxkg(store_dir, *, workers: int = 2, threads: int = 8) -> Server:
+def start_dxkg(store_dir, *, workers: int = 2, threads: int = 8, env: dict | None = None) -> Server:
     """``dxkg serve`` over an embedded store folder (built beforehand)."""
     wd, owns = _workdir("dxkg", None)
     port = free_port()
@@ -263,7 +263,7 @@ def start_dxkg(store_dir, *, workers: int = 2, threads: int = 8) -> Server:
         "--threads",
         str(threads),
     ]
-    proc, log = _spawn("dxkg", cmd, wd)
+    proc, log = _spawn("dxkg", cmd, wd, env=env)
     url = f"http://127.0.0.1:{port}"
     return _wait_ready(Server("dxkg", url, "dxkg", proc, wd, log, owns_workdir=owns), f"{url}/sparql?query=ASK%7B%7D")
 

@@ -135,7 +135,8 @@ def test_a_failed_build_leaves_the_served_store_intact(tmp_path, monkeypatch):
         build_store([EXAMPLES], store, validate=False, report=lambda m: None)
     monkeypatch.undo()
     assert sorted(p.name for p in store.iterdir()) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["store"]  # nothing left aside
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".store.d", "store"]  # nothing left aside
+    assert [p.name for p in (tmp_path / ".store.d").iterdir() if p.name.startswith("gen-")] == [store.resolve().name]
     assert len(query_json(store, "tasks")) == 3
     assert build_store([tmp_path / "missing"], store, validate=False, report=lambda m: None) == EXIT_FAIL
     assert len(query_json(store, "tasks")) == 3

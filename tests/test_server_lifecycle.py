@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import SAMPLE, TOKEN, make_store
+from conftest import TOKEN, make_store
 
 from dxkg.kg.store import build_aside
 from dxkg.server.backend import _Process
@@ -119,12 +119,11 @@ def test_workers_die_with_the_server_with_a_query_in_flight(tmp_path, sig):
 
 def test_a_worker_ends_a_runaway_query_itself_at_its_limit(tmp_path):
     """Nobody kills it here (as when the server is gone or frozen): the worker's own alarm does."""
-    snapshot = tmp_path / "data.nq"
-    snapshot.write_text(SAMPLE)
+    replica = str(make_store(tmp_path / "replica"))
     p = _Process()
     try:
-        assert p.call({"op": "load", "generation": 1, "snapshot": str(snapshot)}, None) == {"loaded": True}
-        task = {"op": "query", "generation": 1, "snapshot": str(snapshot), "limit": 1, "query": RUNAWAY}
+        assert p.call({"op": "load", "generation": 1, "replica": replica}, None) == {"loaded": True}
+        task = {"op": "query", "generation": 1, "replica": replica, "limit": 1, "query": RUNAWAY}
         task |= {"union": True, "results_format": "json", "rdf_format": None, "max_rows": 10}
         p.conn.send(task)
         p.proc.join(120)

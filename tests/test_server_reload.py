@@ -66,9 +66,9 @@ def wait_until(condition, seconds: float = 15) -> None:
         time.sleep(0.05)
 
 
-def rebuild(folder: Path, nquads: str = NEW) -> None:
-    """Replace the store the way ``dxkg build`` does."""
-    with build_aside(folder) as store:
+def rebuild(folder: Path, nquads: str = NEW, wait: float = 60) -> None:
+    """Replace the store the way ``dxkg build`` does (``wait``: for the service to take it)."""
+    with build_aside(folder, wait=wait) as store:
         store.load(nquads.encode())
 
 
@@ -164,24 +164,30 @@ def test_missing_store_keeps_the_old_graph_until_it_is_back(live_server_factory)
 
 
 # --- writes and rebuilds ----------------------------------------------------------------
-def test_rebuild_replaces_writes_and_later_writes_go_to_the_new_store(live_server_factory):
+def test_rebuild_carries_written_graphs_and_replaces_built_ones(live_server_factory):
     server = live_server_factory(reload_interval=INTERVAL, update_token=TOKEN)
     assert update(server, "INSERT DATA { <http://x/written> <http://x/p> 1 }").status_code == 200
+    assert update(server, f"INSERT DATA {{ GRAPH <{DOC_GRAPH}> {{ <http://x/in-doc> <http://x/p> 1 }} }}").ok
+    assert update(server, "INSERT DATA { GRAPH <http://x/new-graph> { <http://x/in-new> <http://x/p> 1 } }").ok
     assert ask(server, "<http://x/written> ?p ?o")
 
     rebuild(server.store_dir)
     wait_until(lambda: ask(server, "<http://x/rebuilt> ?p ?o"))
-    assert not ask(server, "<http://x/written> ?p ?o")  # a rebuild replaces all
+    assert ask(server, "<http://x/written> ?p ?o")  # the default graph: written through the service
+    assert not ask(server, "<http://x/in-doc> ?p ?o")  # DOC_GRAPH came from the previous build
+    assert not ask(server, "<http://x/in-new> ?p ?o")  # the new build produces this graph: it wins
+    assert not ask(server, f"<{TASK}> ?p ?o")
 
     assert update(server, "INSERT DATA { <http://x/later> <http://x/p> 2 }").status_code == 200
-    assert requests.post(server.url + "/admin/reload", headers=AUTH, timeout=30).ok
-    assert ask(server, "<http://x/later> ?p ?o") and ask(server, "<http://x/rebuilt> ?p ?o")
+    rebuild(server.store_dir, '<http://x/again> <http://x/p> "2" <http://x/other-graph> .\n')
+    wait_until(lambda: ask(server, "<http://x/again> ?p ?o"))
+    assert not ask(server, "<http://x/rebuilt> ?p ?o")
+    assert ask(server, "<http://x/later> ?p ?o") and ask(server, "<http://x/written> ?p ?o")
 
 
-# --- explicit reloads -------------------------------------------------------------------
 def test_admin_reload_needs_the_token(live_server_factory):
     server = live_server_factory(reload_interval=0, update_token=TOKEN)  # no polling
-    rebuild(server.store_dir)
+    rebuild(server.store_dir, wait=0)  # nobody takes it until asked
     url = server.url + "/admin/reload"
     for headers in ({}, {"Authorization": "Bearer wrong"}):
         r = requests.post(url, headers=headers, timeout=30)
@@ -229,7 +235,7 @@ def test_sighup_reloads_under_serve(tmp_path):
                 return False
 
         wait_until(up, 60)
-        rebuild(folder)
+        rebuild(folder, wait=0)
         proc.send_signal(signal.SIGHUP)
         wait_until(lambda: ask(server, "<http://x/rebuilt> ?p ?o"))
         assert proc.poll() is None  # still serving

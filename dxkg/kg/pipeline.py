@@ -171,7 +171,7 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
         from dxkg.kg.store import build_aside
 
         try:
-            with build_aside(store_dir) as store:
+            with build_aside(store_dir, report) as store:
                 _load(store, docs, report, t0)
                 violations = _validate(store, store, validate, report)
                 if strict and (violations or lost):

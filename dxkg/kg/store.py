@@ -5,8 +5,8 @@ store implements the same methods (see ``dxkg/kg/remote.py``). Every method spea
 SPARQL / N-Quads so that the callers do not care which one they hold.
 
 Building is "aside, then swap": ``build_aside(dir)`` yields a fresh store in a sibling
-folder; only when the caller's block finishes without error is it renamed over ``dir``,
-so a failed build leaves the store that was being served intact.
+folder; only when the caller's block finishes without error is it swapped in at ``dir``
+(``kg.generations``), so a failed build leaves the store that was being served intact.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from dxkg.kg import generations
 from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, TRIPLE_FORMATS, serialised
 from dxkg.kg.namespaces import PREFIXES
 
@@ -140,38 +141,44 @@ class EmbeddedStore:
 
 
 @contextlib.contextmanager
-def build_aside(target: str | os.PathLike) -> Iterator[EmbeddedStore]:
-    """Yield a fresh store beside ``target``; swap it in only if the block succeeds."""
+def build_aside(target: str | os.PathLike, report=None, wait: float = 60.0) -> Iterator[EmbeddedStore]:
+    """Yield a fresh store beside ``target``; only if the block succeeds is it served there.
+
+    The finished store becomes a generation of ``target`` (``kg.generations``): handed to the
+    service that owns the store, if one runs (it carries the graphs written through it into
+    the new store and re-points the path), or adopted here. ``report`` is told if the service
+    has not taken it within ``wait`` seconds.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_folders(target)
+    remove_stale_folders(target.parent, f".{target.name}.building")
+    remove_stale_folders(target.parent, f".{target.name}.old")
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     store = EmbeddedStore(tmp)
     try:
         yield store
+        built = generations.graphs_of(store.raw)
         store.close()
+        generations.settle(tmp)
     except BaseException:
         store.close()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    if target.exists():
-        os.rename(target, old)
-    os.rename(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+    generations.remove_stale_generations(target)
+    if not generations.publish(target, tmp, built, wait=generations.hand_over_wait(wait)) and report:
+        report(f"the service serving {target} has not taken the new store yet; it will when it can")
 
 
-def remove_stale_folders(target: Path) -> list[Path]:
-    """Remove the ``.NAME.building-PID`` / ``.NAME.old-PID`` folders beside ``target`` left by
-    builds that were killed (their process is gone); returns what was removed."""
+def remove_stale_folders(parent: Path, prefix: str) -> list[Path]:
+    """Remove the ``PREFIX-PID`` folders in ``parent`` whose process is gone (killed builds,
+    services): returns what was removed."""
     removed = []
-    for kind in ("building", "old"):
-        for folder in target.parent.glob(f".{glob.escape(target.name)}.{kind}-*"):
-            pid = folder.name.rpartition("-")[2]
-            if pid.isdigit() and not _alive(int(pid)):
-                shutil.rmtree(folder, ignore_errors=True)
-                removed.append(folder)
+    for folder in parent.glob(f"{glob.escape(prefix)}-*"):
+        pid = folder.name.rpartition("-")[2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
     return removed
 
 

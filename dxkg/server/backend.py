@@ -1,17 +1,19 @@
-"""The store behind the service: a pool of killable query workers and one writer.
+"""The store behind the service: one writer that owns it, and a pool of killable query workers.
 
-At start the on-disk store is opened read-only and dumped to an N-Quads snapshot; each
-query worker loads the snapshot into an in-memory store. A query that outlives the time
-limit has its worker killed (the only way to stop pyoxigraph) and a fresh worker loads in
-the background, while the other workers keep answering. Writes go, one at a time, to a
-writer process that opens the on-disk store read-write for that write only and leaves a
-new snapshot; the generation number then moves on and every worker reloads before its next
-task, so a read sent after a write sees it.
+The writer process (``server/writer.py``) opens the on-disk store read-write for its whole
+life and applies every write, one at a time, as one transaction; after each it leaves a
+*replica* (a checkpoint: hard links to the store's immutable files) in ``.NAME.d/replicas-PID``.
+Query workers open the latest replica read-only; the generation number moves on with each
+write and a worker opens the newer replica before its next task, so a read sent after a 200
+sees the write. A query that outlives the time limit has its worker killed (the only way to
+stop pyoxigraph) and a fresh worker starts in the background; a write that does has its writer
+killed and the next writer tells, from the write's commit marker, whether it committed (200)
+or left no trace (504).
 
-A store rebuilt on disk (``dxkg build`` renames a new folder over the store path) is taken
-in the same way by ``reload``: the writer snapshots it read-only and only a complete snapshot
-is published. The folder being served is held open, so "another folder is at the path" can
-be checked with two ``stat`` calls (``store_replaced``).
+A store rebuilt by ``dxkg build`` is handed to the writer (``kg.generations``), which adopts
+it: graphs written through the service are carried into it and the store path re-pointed.
+A folder put at the path by hand is opened instead of the old one (``reload``). The folder
+being served is held open, so "another folder is at the path" is two ``stat`` calls.
 
 Every worker and the writer start by cutting themselves off from the network
 (``sandbox.enter``) and report whether the cut holds; a process that does not hold it is never
@@ -26,21 +28,24 @@ import multiprocessing
 import os
 import queue
 import shutil
-import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from dxkg.kg.store import StoreError
-from dxkg.server import sandbox, worker
+from dxkg.kg import generations
+from dxkg.kg.store import StoreError, remove_stale_folders
+from dxkg.server import sandbox, worker, writer
 from dxkg.server.errors import ServiceError
 
-log = logging.getLogger("dxkg.server")
 _CTX = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded server
 T = TypeVar("T")
 LIMIT_GRACE = 2.0  # a worker ends itself this long after the limit, should nobody kill it
+OPEN_LIMIT = 600.0  # opening a store (recovering its log) may take longer than a query
+RETRY_AFTER = {"Retry-After": "2"}
+log = logging.getLogger("dxkg.server")
 
 
 class QueryTimeout(ServiceError):
@@ -126,13 +131,13 @@ def _spawner() -> _Spawner:
 
 
 class _Process:
-    """One worker process and the pipe to it; it dies with this process (``lifeline``).
-    Raises ``SandboxUnavailable`` (and is gone) when the process could not apply the network
-    ``policy``."""
+    """One worker (or the writer) process and the pipe to it; it dies with this process
+    (``lifeline``). Raises ``SandboxUnavailable`` (and is gone) when the process could not
+    apply the network ``policy``."""
 
-    def __init__(self, policy: str = sandbox.DENY):
+    def __init__(self, policy: str = sandbox.DENY, main=worker.main, name: str = "dxkg-worker"):
         self.conn, child = _CTX.Pipe()
-        self.proc = _CTX.Process(target=worker.main, args=(child, os.getpid(), policy), daemon=True, name="dxkg-worker")
+        self.proc = _CTX.Process(target=main, args=(child, os.getpid(), policy), daemon=True, name=name)
         _spawner().start(self.proc)
         child.close()
         try:
@@ -169,16 +174,29 @@ class Backend:
         self.sandbox: dict = {}  # what the first worker reported
         self._sandbox_errors: list[sandbox.SandboxUnavailable] = []
         self.on_restart = on_restart or (lambda: None)
-        self._tmp = Path(tempfile.mkdtemp(prefix="dxkg-snapshot-"))
-        self._lock = threading.Lock()  # guards generation/snapshot/folder
+        if not self.store_dir.exists():
+            raise StoreError(f"no store at {self.store_dir}: run 'dxkg build … --store {self.store_dir}' first")
+        meta = generations.meta_dir(self.store_dir)
+        remove_stale_folders(meta, "replicas")
+        self._replicas = meta / f"replicas-{os.getpid()}"
+        self._replicas.mkdir(exist_ok=True)
+        self._lock = threading.Lock()  # guards generation/folder/_busy
         self._write_lock = threading.Lock()  # one write or reload at a time
+        self._busy: dict[int, int] = {}  # id(worker) → generation of the task it runs
         self.generation = 0
-        self.snapshot = self._tmp / "0.nq"
-        self.folder = self._initial_snapshot()
-        self._idle: queue.Queue[_Process] = queue.Queue()
-        self._all: set[_Process] = set()
         self._writer: _Process | None = None
         self._closed = False
+        try:
+            self._open_writer(self._replica(0), starting=True)
+        except sandbox.SandboxUnavailable:
+            shutil.rmtree(self._replicas, ignore_errors=True)
+            raise
+        except ServiceError as e:
+            shutil.rmtree(self._replicas, ignore_errors=True)
+            raise StoreError(f"cannot open the store at {self.store_dir}: {e.detail or e.message}") from None
+        self.folder = StoreFolder(self.store_dir)
+        self._idle: queue.Queue[_Process] = queue.Queue()
+        self._all: set[_Process] = set()
         starters = [threading.Thread(target=self._spawn) for _ in range(workers)]
         for t in starters:
             t.start()
@@ -189,34 +207,21 @@ class Backend:
             raise self._sandbox_errors[0]
         atexit.register(self.close)
 
-    def _initial_snapshot(self) -> StoreFolder:
-        """Snapshot the store in this process (nothing is served yet); its folder is held
-        first, so the data dumped is that folder's or a newer one's, never older."""
-        try:
-            folder = StoreFolder(self.store_dir)
-        except OSError:
-            raise StoreError(
-                f"no store at {self.store_dir}: run 'dxkg build … --store {self.store_dir}' first"
-            ) from None
-        try:
-            worker.dump_store(str(self.store_dir), str(self.snapshot))
-        except (OSError, RuntimeError, ValueError) as e:
-            folder.close()
-            raise StoreError(f"cannot read the store at {self.store_dir}: {e}") from e
-        return folder
+    def _replica(self, generation: int) -> Path:
+        return self._replicas / str(generation)
 
     def _task(self, op: str, **kw) -> dict:
         with self._lock:
             return {
                 "op": op,
                 "generation": self.generation,
-                "snapshot": str(self.snapshot),
+                "replica": str(self._replica(self.generation)),
                 "limit": self.timeout + LIMIT_GRACE,
                 **kw,
             }
 
     def _spawn(self) -> None:
-        """Start a worker and make it available once it has loaded the snapshot."""
+        """Start a worker and make it available once it has opened the current replica."""
         if self._closed:
             return
         try:
@@ -249,9 +254,12 @@ class Backend:
         try:
             p = self._idle.get(timeout=self.timeout)
         except queue.Empty:
-            raise ServiceError(503, "all query workers are busy; try again shortly") from None
+            raise ServiceError(503, "all query workers are busy; try again shortly", RETRY_AFTER) from None
+        task = self._task(op, **kw)
+        with self._lock:
+            self._busy[id(p)] = task["generation"]
         try:
-            reply = p.call(self._task(op, **kw), self.timeout)
+            reply = p.call(task, self.timeout)
         except TimeoutError:
             self._replace(p)
             raise QueryTimeout(self.timeout) from None
@@ -260,44 +268,85 @@ class Backend:
             raise ServiceError(
                 503, "the query worker stopped unexpectedly (out of memory?); try a smaller query"
             ) from None
+        finally:
+            with self._lock:
+                self._busy.pop(id(p), None)
         self._idle.put(p)
         return _checked(reply)
 
     # --- writes and reloads ------------------------------------------------------------
     def write(self, op: str, **kw) -> dict:
-        """Apply a write in the writer process; on success publish the new snapshot.
+        """Apply a write in the writer; answer only what happened.
 
-        Writes go only to the folder being served: once a rebuilt store is at the path but
-        not loaded yet, they are refused until it is (a write into it would publish it
-        unchecked, or create a store in a folder that is not one).
+        The reply is the writer's once the write committed and its replica is published. If
+        the writer runs past the time limit it is killed, or it may die: the next writer
+        reads the write's commit marker, and the write is answered 200 if it committed, 504
+        (time limit) or 503 if it left no trace.
         """
-        with self._write_lock:
+        if not self._write_lock.acquire(timeout=self.timeout):
+            raise ServiceError(503, "the store is busy with other writes or a reload; try again", RETRY_AFTER)
+        try:
             if self.store_replaced():
                 raise ServiceError(
-                    503, "the store was replaced on disk and is being loaded; try again in a few seconds"
+                    503, "the store was replaced on disk and is being loaded; try again in a few seconds", RETRY_AFTER
                 )
-            nxt = self._next_snapshot()
-            task = {"op": op, "store_dir": str(self.store_dir), "snapshot": str(nxt), **kw}
+            if self._writer is None or not self._writer.proc.is_alive():  # lost between writes
+                self._open_writer(self._replica(self.generation + 1))
+                self._publish(self.generation + 1)
+            tx, nxt = uuid.uuid4().hex, self.generation + 1
+            task = {"op": op, "tx": tx, "replica": str(self._replica(nxt)), "limit": self.timeout + LIMIT_GRACE, **kw}
             try:
-                reply = self._call_writer(task)
-            except TimeoutError:
-                raise ServiceError(
-                    504, f"the write ran longer than {self.timeout:g} s and was stopped; nothing was changed"
-                ) from None
-            except (EOFError, OSError):
-                raise ServiceError(503, "the writer stopped unexpectedly; nothing was changed") from None
-            reply = _checked(reply)
+                reply = _checked(self._call_writer(task, self.timeout))
+            except (TimeoutError, EOFError, OSError) as e:
+                if isinstance(e, TimeoutError):
+                    self.on_restart()
+                committed = self._settle(tx, nxt)
+                self._publish(nxt)  # the true state, committed or not
+                if committed:
+                    return {}
+                if isinstance(e, TimeoutError):
+                    raise ServiceError(
+                        504, f"the write ran longer than {self.timeout:g} s and was stopped; nothing was changed"
+                    ) from None
+                raise ServiceError(503, "the writer stopped unexpectedly; nothing was changed", RETRY_AFTER) from None
             self._publish(nxt)
             return reply
+        finally:
+            self._write_lock.release()
+
+    def _settle(self, tx: str, nxt: int) -> bool:
+        """After the writer was lost mid-write: whether that write committed (a new writer
+        opens the store and looks for its marker). Raises 503 if no writer can be started:
+        the outcome is then unknown, and the client is told so."""
+        try:
+            reply = self._open_writer(self._replica(nxt), settle=tx)
+        except ServiceError:
+            raise ServiceError(
+                503, "the writer could not be restarted; the write may or may not have been applied", RETRY_AFTER
+            ) from None
+        return bool(reply.get("committed"))
+
+    def _open_writer(self, replica: Path, *, starting: bool = False, **kw) -> dict:
+        """Start a writer (dropping the old one), open the store, leave ``replica``."""
+        if self._writer is not None:
+            self._drop_writer()
+        try:
+            self._writer = _Process(self.network, writer.main, "dxkg-writer")
+        except sandbox.SandboxUnavailable as e:
+            log.error("writer not started: network sandbox unavailable: %s", e)
+            if starting:  # the service must not start
+                raise
+            raise ServiceError(503, "the writer could not be started") from None
+        task = {"op": "open", "target": str(self.store_dir), "replica": str(replica), "limit": OPEN_LIMIT, **kw}
+        try:
+            return _checked(self._call_writer(task, OPEN_LIMIT))
+        except (TimeoutError, EOFError, OSError):
+            raise ServiceError(503, "the store could not be opened in time") from None
 
     def reload(self) -> None:
-        """Serve the store now at the path: snapshot it, and publish only a complete snapshot.
-
-        Raises ``ReloadFailed`` and keeps serving the current data if the folder is missing,
-        is not a readable store, or cannot be read within the time limit. Writes wait while
-        it runs: a write lands wholly before the reload (and is replaced by the new store) or
-        after it (and goes into the new store).
-        """
+        """Serve what is at the store path now: a build waiting to be adopted, or a folder put
+        there by hand. Raises ``ReloadFailed`` and keeps serving the current data if it cannot.
+        Writes wait while it runs, so each lands wholly before (and is carried) or after."""
         with self._write_lock:
             self._reload()
 
@@ -314,8 +363,9 @@ class Backend:
                 raise ServiceError(
                     503, "the store was replaced on disk and is being loaded; try again in a few seconds"
                 )
-            result = swap()
-            if self.store_replaced():
+            with generations.handing_over(wait=0):  # adopted below, while writes still wait
+                result = swap()
+            if self.store_replaced() or self.build_pending():
                 self._reload()
             return result
 
@@ -325,54 +375,49 @@ class Backend:
             folder = StoreFolder(self.store_dir)  # held first: the data is this or newer
         except OSError as e:
             raise ReloadFailed("there is no store folder at the store path", f"{type(e).__name__}: {e}") from None
-        nxt = self._next_snapshot()
+        nxt = self.generation + 1
+        task = {"op": "refresh", "replica": str(self._replica(nxt)), "limit": OPEN_LIMIT}
         try:
-            self._snapshot_in_writer(nxt)
-        except ReloadFailed:
+            reply = self._call_writer(task, OPEN_LIMIT)
+        except (TimeoutError, EOFError, OSError):  # the writer was lost: a new one adopts on opening
+            shutil.rmtree(self._replica(nxt), ignore_errors=True)
+            try:
+                reply = self._open_writer(self._replica(nxt))
+            except ServiceError as e:
+                folder.close()
+                shutil.rmtree(self._replica(nxt), ignore_errors=True)
+                raise ReloadFailed(
+                    "the process reading the store stopped unexpectedly", e.detail or e.message
+                ) from None
+        if "error" in reply:
             folder.close()
-            raise
+            shutil.rmtree(self._replica(nxt), ignore_errors=True)
+            raise ReloadFailed("the folder at the store path is not a readable store", reply.get("detail", ""))
+        if os.fstat(folder.fd).st_ino != reply["inode"]:  # the owner re-pointed the path meanwhile
+            folder.close()
+            folder = StoreFolder(self.store_dir)
         with self._lock:
             old, self.folder = self.folder, folder
         self._publish(nxt)
         old.close()
-
-    def _snapshot_in_writer(self, nxt: Path) -> None:
-        task = {"op": "snapshot", "store_dir": str(self.store_dir), "snapshot": str(nxt)}
-        try:
-            reply = self._call_writer(task)
-        except TimeoutError:
-            raise ReloadFailed(f"reading the store took longer than {self.timeout:g} s", "timeout") from None
-        except (EOFError, OSError):
-            raise ReloadFailed(
-                "the process reading the store stopped unexpectedly", "the writer process died"
-            ) from None
-        if "error" in reply:
-            raise ReloadFailed("the folder at the store path is not a readable store", reply.get("detail", ""))
 
     def store_replaced(self) -> bool:
         """Whether another folder (or none) is now at the store path: two ``stat`` calls."""
         with self._lock:
             return not self.folder.is_at(self.store_dir)
 
-    def _next_snapshot(self) -> Path:
-        return self._tmp / f"{self.generation + 1}.nq"
+    def build_pending(self) -> bool:
+        """Whether a build is waiting to be adopted."""
+        return generations.pending(self.store_dir) is not None
 
-    def _call_writer(self, task: dict) -> dict:
-        """Run a task in the writer process, started on first use; a writer that runs past
-        the time limit or dies is dropped (and the error raised) so the next call starts one."""
+    def _call_writer(self, task: dict, timeout: float) -> dict:
+        """Run a task in the writer; a writer that runs past ``timeout`` or dies is dropped
+        (and the error raised), so that the next task starts one."""
         if self._writer is None:
-            try:
-                self._writer = _Process(self.network)
-            except sandbox.SandboxUnavailable as e:
-                log.error("writer not started: network sandbox unavailable: %s", e)
-                raise EOFError from None
+            raise EOFError
         try:
-            return self._writer.call(task, self.timeout)
-        except TimeoutError:
-            self._drop_writer()
-            self.on_restart()
-            raise
-        except (EOFError, OSError):
+            return self._writer.call(task, timeout)
+        except (TimeoutError, EOFError, OSError):
             self._drop_writer()
             raise
 
@@ -381,13 +426,15 @@ class Backend:
             self._writer.kill()
         self._writer = None
 
-    def _publish(self, snapshot: Path) -> None:
-        """Make ``snapshot`` the data every worker loads before its next task."""
+    def _publish(self, generation: int) -> None:
+        """Make replica ``generation`` the one every worker opens before its next task, and
+        remove the replicas no worker is reading."""
         with self._lock:
-            old = self._tmp / f"{self.generation - 1}.nq"
-            self.generation += 1
-            self.snapshot = snapshot
-        old.unlink(missing_ok=True)  # keep the previous one for workers loading it now
+            self.generation = generation
+            keep = {generation, *self._busy.values()}
+        for folder in self._replicas.iterdir():
+            if folder.name.isdigit() and int(folder.name) not in keep and int(folder.name) < generation:
+                shutil.rmtree(folder, ignore_errors=True)
 
     def close(self) -> None:
         if self._closed:  # called by shutdown and again at exit
@@ -397,7 +444,7 @@ class Backend:
             p.kill()
         self._all.clear()
         self.folder.close()
-        shutil.rmtree(self._tmp, ignore_errors=True)
+        shutil.rmtree(self._replicas, ignore_errors=True)
 
 
 def _checked(reply: dict) -> dict:

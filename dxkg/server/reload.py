@@ -1,10 +1,11 @@
 """Serving a store rebuilt while the service runs, without a restart.
 
-``dxkg build`` builds a new store beside the old one and renames it over the store path, so
-a rebuild shows as another folder at that path. A background thread compares every
-``reload_interval`` seconds (two ``stat`` calls); ``POST /admin/reload`` (with the update
-token) and SIGHUP (under ``dxkg.server.wsgi.serve``) reload at once, whether or not the folder
-changed. ``Backend.reload`` publishes the new data only once it is completely snapshotted;
+``dxkg build`` hands a new store to the service's writer (``kg.generations``: it waits as
+``.NAME.d/pending``); a store put at the path by hand shows as another folder there. A
+background thread checks both every ``reload_interval`` seconds (a few ``stat`` calls);
+``POST /admin/reload`` (with the update token) and SIGHUP (under ``dxkg.server.wsgi.serve``)
+reload at once, whether or not anything changed. ``Backend.reload`` publishes the new data
+only once the writer has it open and has left a replica of it;
 when it cannot be, the old data stays served, the failure is logged as one JSON line,
 counted in ``dxkg_store_reload_failures_total`` and shown by ``/healthz`` until a reload
 succeeds or the folder being served is back at the path. A folder that failed is not retried by the watcher until it changes, so a broken
@@ -70,12 +71,13 @@ class Reloader:
                 self.check()
 
     def check(self) -> None:
-        """Reload if another folder is at the store path, unless it already failed unchanged;
-        once the folder being served is back at the path, a past failure no longer applies."""
+        """Reload if a build is waiting to be adopted or another folder is at the store path,
+        unless it already failed unchanged; once the folder being served is back at the path
+        (and no build waits), a past failure no longer applies."""
         with self._lock:
-            if not self.backend.store_replaced():
+            if not self.backend.store_replaced() and not self.backend.build_pending():
                 self._failed_state, self.last_error = _NO_FAILURE, None
-            elif _folder_state(self.backend.store_dir) != self._failed_state:
+            elif self._state() != self._failed_state:
                 self._reload()
 
     def reload(self) -> str | None:
@@ -83,8 +85,11 @@ class Reloader:
         with self._lock:
             return self._reload()
 
+    def _state(self) -> tuple:
+        return _folder_state(self.backend.store_dir), self.backend.build_pending()
+
     def _reload(self) -> str | None:
-        state = _folder_state(self.backend.store_dir)
+        state = self._state()
         t0 = time.monotonic()
         try:
             self.backend.reload()

@@ -1,13 +1,11 @@
-"""Code that runs inside a worker process (never in the HTTP server process).
+"""Code that runs inside a query worker process (never in the HTTP server process).
 
 pyoxigraph cannot interrupt a running query, so every query runs in a process the server
-can kill. Query workers hold an in-memory copy of the store, loaded from an N-Quads
-snapshot (in-memory pyoxigraph is several times faster than on-disk on heavy queries);
-when the snapshot generation in a task is newer than the loaded one, the worker reloads
-first, so a query sent after an update always sees it. The writer process opens the
-on-disk store read-write only for the duration of one write, then writes a new snapshot; it
-also snapshots a store rebuilt on disk (read-only), so that a store that crashes or hangs
-pyoxigraph cannot take the HTTP server down with it.
+can kill. A worker opens, read-only, the latest *replica* the writer left (a checkpoint of the
+on-disk store: ``server/writer.py``); every worker reads the same files, so their pages are
+held once, in the OS page cache. When the generation in a task is newer than the replica it
+has open, the worker opens the newer one first (a few milliseconds), so a query sent after a
+write always sees it.
 
 Every such process first cuts itself off from the network (``sandbox.enter``), so a
 ``SERVICE`` or ``LOAD`` that got past the text check cannot fetch anything.
@@ -18,8 +16,6 @@ client (never a remote body, a local path or a stack); the detail is for the ser
 """
 
 from __future__ import annotations
-
-import gc
 
 import pyoxigraph as ox
 
@@ -67,14 +63,14 @@ class _RowCap:
         pass
 
 
-def _error(status: int, message, detail: str = "") -> dict:
+def error(status: int, message, detail: str = "") -> dict:
     return {"error": status, "message": str(message).strip() or "error", "detail": detail}
 
 
 REMOTE_DISABLED = "SERVICE/LOAD: remote access is disabled on this server"
 
 
-def _failed(what: str, e: Exception) -> dict:
+def failed(what: str, e: Exception) -> dict:
     """The reply for an error raised while evaluating: generic for the client, whole for the log.
 
     pyoxigraph's messages can hold what a remote server answered (``… returned by http://…
@@ -82,12 +78,12 @@ def _failed(what: str, e: Exception) -> dict:
     """
     detail = f"{what}: {type(e).__name__}: {e}"
     if sandbox.denied(e):
-        return _error(403, REMOTE_DISABLED, detail)
+        return error(403, REMOTE_DISABLED, detail)
     if isinstance(e, OSError):
-        return _error(
+        return error(
             502, f"{what} failed: a remote source could not be read; the details are in the server log", detail
         )
-    return _error(400, f"{what} failed; the details are in the server log", detail)
+    return error(400, f"{what} failed; the details are in the server log", detail)
 
 
 def _graph(iri: str | None):
@@ -104,22 +100,22 @@ def run_query(store: ox.Store, task: dict) -> dict:
     try:
         results = store.query(task["query"], **kw)
     except SyntaxError as e:
-        return _error(400, f"SPARQL syntax error: {e}")
+        return error(400, f"SPARQL syntax error: {e}")
     try:
         if isinstance(results, ox.QueryTriples):
             if task["rdf_format"] is None:
-                return _error(406, "a CONSTRUCT/DESCRIBE result cannot be given in the requested media type")
+                return error(406, "a CONSTRUCT/DESCRIBE result cannot be given in the requested media type")
             fmt = task["rdf_format"]
             body, truncated = _capped(results, RDF_FORMATS[fmt], task.get("max_triples"))
             return {"kind": "graph", "format": fmt, "body": body, "truncated": truncated}
         fmt = task["results_format"]
         if fmt is None:
-            return _error(406, "a SELECT/ASK result cannot be given in the requested media type")
+            return error(406, "a SELECT/ASK result cannot be given in the requested media type")
         if isinstance(results, ox.QueryBoolean):
             return {"kind": "boolean", "format": fmt, "body": results.serialize(format=RESULT_FORMATS[fmt])}
         return _solutions(results, fmt, task["max_rows"])
     except (OSError, ValueError, RuntimeError) as e:
-        return _failed("query evaluation", e)
+        return failed("query evaluation", e)
 
 
 def _solutions(results: ox.QuerySolutions, fmt: str, max_rows: int) -> dict:
@@ -140,7 +136,7 @@ def _solutions(results: ox.QuerySolutions, fmt: str, max_rows: int) -> dict:
 def run_dump(store: ox.Store, task: dict) -> dict:
     graph = _graph(task["graph"])
     if task["graph"] and not store.contains_named_graph(graph):
-        return _error(404, f"no graph <{task['graph']}> in this store")
+        return error(404, f"no graph <{task['graph']}> in this store")
     triples = (q.triple for q in store.quads_for_pattern(None, None, None, graph))
     body, truncated = _capped(triples, RDF_FORMATS[task["format"]], task.get("max_triples"))
     return {"body": body, "truncated": truncated}
@@ -167,110 +163,7 @@ def run_stats(store: ox.Store, task: dict) -> dict:
     }
 
 
-# --- the writer -------------------------------------------------------------------------
-def dump_store(store_dir: str, snapshot: str) -> None:
-    """Open the on-disk store read-only and write all of it to ``snapshot`` as N-Quads."""
-    store = ox.Store.read_only(store_dir)
-    store.dump(snapshot, format=ox.RdfFormat.N_QUADS)
-
-
-def run_snapshot(task: dict) -> dict:
-    """Snapshot the store now at ``task['store_dir']``; the error says why it is unreadable."""
-    try:
-        dump_store(task["store_dir"], task["snapshot"])
-    except (OSError, RuntimeError, ValueError) as e:  # missing, corrupt, not a store
-        return _error(503, "the folder is not a readable store", f"{type(e).__name__}: {e}")
-    return {}
-
-
-def run_write(task: dict) -> dict:
-    """Apply one write to the on-disk store, then dump it to ``task['snapshot']``."""
-    try:
-        store = ox.Store(task["store_dir"])
-    except OSError as e:
-        return _error(
-            503,
-            f"the store cannot be opened for writing ({type(e).__name__}); is another process writing it?",
-            f"{type(e).__name__}: {e}",
-        )
-    try:
-        reply = _WRITES[task["op"]](store, task)
-        if "error" not in reply:
-            store.flush()
-            store.dump(task["snapshot"], format=ox.RdfFormat.N_QUADS)
-        return reply
-    finally:
-        del store
-        gc.collect()
-
-
-def _update(store: ox.Store, task: dict) -> dict:
-    try:
-        store.update(task["update"], base_iri=task.get("base_iri"))
-    except SyntaxError as e:
-        return _error(400, f"SPARQL Update syntax error: {e}")
-    except (OSError, ValueError, RuntimeError) as e:
-        return _failed("update", e)
-    return {}
-
-
-def _parse(task: dict) -> list[ox.Quad] | dict:
-    """All quads of the request's RDF parts (``(media type, bytes)``), put in the target graph."""
-    graph = _graph(task["graph"])
-    quads = []
-    for media_type, body in task["parts"]:
-        fmt = ox.RdfFormat.from_media_type(media_type or "")
-        if fmt is None:
-            return _error(
-                415,
-                f"cannot read RDF sent as {media_type or 'no Content-Type'!r}; "
-                "send Turtle, N-Triples, RDF/XML, JSON-LD, N-Quads or TriG",
-            )
-        try:
-            for q in ox.parse(body, fmt, base_iri=task["base_iri"]):
-                quads.append(ox.Quad(q.subject, q.predicate, q.object, graph))
-        except (SyntaxError, ValueError) as e:
-            return _error(400, f"the request body is not valid {fmt.name}: {e}")
-    return quads
-
-
-def _put(store: ox.Store, task: dict) -> dict:
-    quads = _parse(task)
-    if isinstance(quads, dict):
-        return quads
-    graph = _graph(task["graph"])
-    existed = task["graph"] is None or store.contains_named_graph(graph)
-    if existed:
-        store.remove_graph(graph)
-    store.extend(quads)
-    if task["graph"]:
-        store.add_graph(graph)
-    return {"created": not existed}
-
-
-def _post(store: ox.Store, task: dict) -> dict:
-    quads = _parse(task)
-    if isinstance(quads, dict):
-        return quads
-    graph = _graph(task["graph"])
-    existed = task["graph"] is None or store.contains_named_graph(graph)
-    store.extend(quads)
-    if task["graph"]:
-        store.add_graph(graph)
-    return {"created": not existed}
-
-
-def _delete(store: ox.Store, task: dict) -> dict:
-    graph = _graph(task["graph"])
-    if task["graph"] and not store.contains_named_graph(graph):
-        return _error(404, f"no graph <{task['graph']}> in this store")
-    store.remove_graph(graph)
-    return {}
-
-
-_WRITES = {"update": _update, "put": _put, "post": _post, "delete": _delete}
 _READS = {"query": run_query, "dump": run_dump, "stats": run_stats}
-_WRITER_TASKS = {"snapshot": run_snapshot, **dict.fromkeys(_WRITES, run_write)}
 
 
 def main(conn, parent_pid: int, network: str) -> None:
@@ -284,15 +177,12 @@ def main(conn, parent_pid: int, network: str) -> None:
             task = conn.recv()
         except (EOFError, OSError):
             return
-        if task["op"] in _WRITER_TASKS:
-            conn.send(_WRITER_TASKS[task["op"]](task))
-            continue
         if task["generation"] != generation:
             try:
-                store = ox.Store()
-                store.bulk_load(path=task["snapshot"], format=ox.RdfFormat.N_QUADS)
-            except (OSError, SyntaxError):
-                conn.send(_error(503, "the worker could not load the current data; try again"))
+                store = None
+                store = ox.Store.read_only(task["replica"])
+            except OSError:
+                conn.send(error(503, "the worker could not load the current data; try again"))
                 continue
             generation = task["generation"]
         if task["op"] not in _READS:
