@@ -8,7 +8,7 @@ whole-store scans. The goals (issue 12): write + read-back at L within 2× of th
 dxkg under 1 GB at L with two query workers. Results go into ``bench/results.md`` between the
 ``writes`` markers.
 
-    python bench/bench_writes.py --sizes S,M        # L takes long to generate on a small machine
+    python -m bench.bench_writes --sizes S,M        # L takes long to generate on a small machine
 """
 
 from __future__ import annotations
@@ -21,13 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script from the repo
+import requests
 
-import requests  # noqa: E402
-
-from bench import servers, synth  # noqa: E402
-from dxkg.kg.pipeline import build_store  # noqa: E402
-from dxkg.kg.store import EmbeddedStore  # noqa: E402
+from bench import servers, synth
+from dxkg.kg.pipeline import build_store
+from dxkg.kg.store import EmbeddedStore
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TOKEN = "bench-token"
