@@ -54,10 +54,13 @@ class Lock:
     def take(cls, target: Path, name: str, *, wait: float | None) -> Lock | None:
         """The lock, or None if another process holds it after ``wait`` seconds (None: forever)."""
         fd = os.open(meta_dir(target) / name, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = None if wait is None else time.monotonic() + wait
+        if wait is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return cls(fd)
+        deadline = time.monotonic() + wait
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait is None else fcntl.LOCK_NB))
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return cls(fd)
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -72,6 +75,7 @@ class Lock:
 @contextlib.contextmanager
 def swapping(target: Path) -> Iterator[None]:
     lock = Lock.take(target, "swap.lock", wait=None)
+    assert lock is not None  # waiting without limit always gets it
     try:
         yield
     finally:
@@ -251,7 +255,9 @@ def own(target: Path) -> Path:
         del del_check
         gc.collect()
         with swapping(target):
-            folder = _point(target, target)
+            moved = _point(target, target)
+        assert moved is not None  # a plain folder was there
+        folder = moved
     return folder
 
 

@@ -171,7 +171,7 @@ def main(conn, parent_pid: int, network: str) -> None:
     ``sandbox`` policy. The sandbox comes first: it needs a process with one thread."""
     sandbox.enter(network, conn.send)  # before any task: no network unless allowed
     lifeline.bind_to_parent(parent_pid)
-    store, generation = ox.Store(), None  # replaced by the snapshot of the first task
+    store, generation = ox.Store(), None  # replaced by the replica of the first task
     while True:
         try:
             task = conn.recv()
@@ -179,7 +179,6 @@ def main(conn, parent_pid: int, network: str) -> None:
             return
         if task["generation"] != generation:
             try:
-                store = None
                 store = ox.Store.read_only(task["replica"])
             except OSError:
                 conn.send(error(503, "the worker could not load the current data; try again"))

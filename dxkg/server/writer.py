@@ -94,7 +94,7 @@ class Owner:
             self.store, self.folder = new, folder
 
     def _close(self) -> None:
-        self.store = None
+        del self.store  # the caller sets the next one
         gc.collect()
 
 
@@ -180,7 +180,7 @@ def _request(store: ox.Store, task: dict) -> tuple[str, dict] | dict:
 
 def _parse(task: dict) -> list[ox.Quad] | dict:
     """All triples of the request's RDF parts (``(media type, bytes)``)."""
-    quads = []
+    quads: list[ox.Quad] = []
     for media_type, body in task["parts"]:
         fmt = ox.RdfFormat.from_media_type(media_type or "")
         if fmt is None:
