@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageOps, UnidentifiedImageError
 from dxkg.domain.text import nfc
 
 from . import columns
-from .source import Cell, DocumentError, Paragraph, Source, TableBlock, join_wrapped, render
+from .source import Cell, DocumentError, Paragraph, Source, TableBlock, Word, join_wrapped, render
 
 DPI = 200
 LANG = "vie"
@@ -31,15 +31,6 @@ DARK = 150  # grey level below which a pixel is ink
 RULE_SHARE = 0.5  # a rule covers at least this share of the table (or page) across
 MAX_SKEW = 2.0  # degrees tried either way when straightening a page
 NUMBER_CHARS = "0123456789IVXLCabcdđ.)"  # what a row-number cell (STT) holds
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
 
 
 def read_image(path: Path) -> Source:

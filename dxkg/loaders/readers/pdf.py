@@ -16,7 +16,6 @@ Tables without ruling lines (a layout of aligned columns) are read like the colu
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 from pathlib import Path
 
 import pdfplumber
@@ -26,7 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 from dxkg.domain.text import nfc
 
 from . import columns
-from .source import Cell, DocumentError, Paragraph, Source, TableBlock, join_wrapped, render
+from .source import Cell, DocumentError, Paragraph, Source, TableBlock, Word, join_wrapped, render
 
 MIN_TEXT_CHARS = 20  # fewer characters than this: a scanned page (a stamp or a page number is not a text layer)
 
@@ -52,15 +51,6 @@ def read(path: Path) -> Source:
     if not any(line.strip() for line in source.lines):
         raise DocumentError(path.name, 0, "no text on any page (neither a text layer nor readable by OCR)")
     return source
-
-
-@dataclass
-class Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
 
 
 def page_blocks(page, number: int) -> list:

@@ -50,6 +50,17 @@ class Cell:
 
 
 @dataclass
+class Word:
+    """A word and its box on the page, from a PDF's text layer or from OCR, in points or pixels."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+@dataclass
 class Paragraph:
     text: str
     page: int | None = None
