@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+import requests
 
 from bench import synth
 from dxkg.kg import queries
@@ -19,6 +20,7 @@ from dxkg.kg.derived import refresh_derived, shortest_paths
 from dxkg.kg.namespaces import DERIVED_GRAPH, DX
 from dxkg.kg.pipeline import build_store
 from dxkg.kg.store import EmbeddedStore
+from tests.conftest import TOKEN
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 REFERENCE = Path(__file__).with_name("reference")
@@ -180,3 +182,41 @@ def test_services_get_a_default_page_and_exports_every_row():
     assert "LIMIT 1000" in q.bind({}) and "LIMIT 1000" in q.example()
     assert "LIMIT" not in q.bind({}, defaults=False)
     assert "LIMIT 5" in q.bind({"limit": "5"}, defaults=False)
+
+
+# --- writes through the service ---------------------------------------------------------------
+def test_a_write_touching_dependencies_refreshes_the_closure_and_an_annotation_does_not(writable_server):
+    """An acknowledged write that adds a dependency is answered by the derived graph at once;
+    a data block naming no input relation leaves the derived graph untouched."""
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    url = writable_server.url + "/sparql"
+    reach = f"ASK {{ GRAPH <{DERIVED_GRAPH}> {{ <http://x/app> dx:dependsOnTransitively <http://x/platform> }} }}"
+
+    def ask(q: str) -> bool:
+        r = requests.get(
+            url, params={"query": PREFIX + q}, headers={"Accept": "application/sparql-results+json"}, timeout=60
+        )
+        assert r.ok, r.text
+        return r.json()["boolean"]
+
+    def count_derived() -> int:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+        r = requests.get(url, params={"query": q}, headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert not ask(reach)
+    data = "<http://x/app> dx:dependsOn <http://x/lgsp> . <http://x/lgsp> dx:dependsOn <http://x/platform> ."
+    r = requests.post(
+        url, data={"update": PREFIX + f"INSERT DATA {{ GRAPH <http://x/g> {{ {data} }} }}"}, headers=auth, timeout=60
+    )
+    assert r.status_code == 200, r.text
+    assert ask(reach)
+    before = count_derived()
+
+    r = requests.post(
+        url, data={"update": 'INSERT DATA { <http://x/app> <http://x/note> "ghi chú" }'}, headers=auth, timeout=60
+    )
+    assert r.status_code == 200 and count_derived() == before
+
+    r = requests.post(url, data={"update": "DROP GRAPH <http://x/g>"}, headers=auth, timeout=60)
+    assert r.status_code == 200 and not ask(reach)

@@ -38,6 +38,9 @@ DERIVED_PROPERTIES = tuple(
     DX + p for p in ("dependsOnTransitively", "restsOn", "pathFrom", "pathTo", "nextHop", "previousHop", "depth")
 )
 LEGAL_BASIS_RELATIONS = (DX + "partOfPlan", DX + "legalBasis", ELI + "based_on", DX + "implements")
+# the local names of every input relation: a write whose text names none of them (and removes
+# nothing wholesale) leaves the derived graph as it is
+INPUT_NAMES = tuple(iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1] for iri in (DEPENDS_ON, *LEGAL_BASIS_RELATIONS))
 
 
 def refresh_derived(store) -> int:

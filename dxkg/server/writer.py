@@ -26,7 +26,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from dxkg.kg import generations
-from dxkg.server import lifeline, sandbox
+from dxkg.kg.derived import INPUT_NAMES, refresh_derived
+from dxkg.kg.store import EmbeddedStore
+from dxkg.server import lifeline, sandbox, sparql_text
 from dxkg.server.worker import error, failed
 
 COMMITS = "urn:dxkg:write-commits"  # the graph commit markers live in, for an instant
@@ -140,9 +142,31 @@ def run_write(owner: Owner, task: dict) -> dict:
     except (OSError, ValueError, RuntimeError) as e:
         return failed("update", e)
     owner.record_commit(task["tx"])
+    if _may_touch_derived_inputs(text):
+        refresh_derived(EmbeddedStore(store=owner.store))
     owner.store.update(f"DELETE DATA {{ {_marker(task['tx'])} }}")
     owner.checkpoint(task["replica"])
     return reply
+
+
+# operations that can add or remove triples without naming their predicate
+_WHOLESALE = ("WHERE", "DROP", "CLEAR", "LOAD", "ADD", "MOVE", "COPY")
+
+
+def _may_touch_derived_inputs(text: str) -> bool:
+    """Whether a write may change what the derived graph is computed from, so that the
+    closures answering impact and legal-basis questions never lag behind a 200.
+
+    Only a data block (INSERT DATA / DELETE DATA) that names none of the input relations is
+    known not to; escapes (``\\u``) could spell a relation's name, so they count as naming it.
+    Refreshing is whole-graph, so skipping it for the common small annotation matters.
+    """
+    if "\\u" in text or "\\U" in text or any(name in text for name in INPUT_NAMES):
+        return True
+    try:
+        return any(sparql_text.has_keyword(text, word) for word in _WHOLESALE)
+    except sparql_text.SparqlTextError:
+        return True
 
 
 def _syntax_error(text: str, base: str | None) -> str:
