@@ -27,11 +27,12 @@ WRITTEN = "http://x/written"  # a graph no build produces: carried through every
 
 
 def write(url: str, i: int) -> int | None:
-    """Send write ``i``; its status, or None if the connection broke (no answer)."""
+    """Send write ``i``; its status, or None if the connection broke (no whole answer: a server
+    killed after sending the status line but before the body has not answered either)."""
     text = f"INSERT DATA {{ GRAPH <{WRITTEN}> {{ <http://x/w/{i}> <http://x/n> {i} }} }}"
     try:
         r = requests.post(url + "/sparql", data={"update": text}, headers=AUTH, timeout=120)
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError):
         return None
     return -1 if "may or may not" in r.text else r.status_code  # -1: the service could not tell
 
