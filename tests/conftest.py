@@ -246,3 +246,14 @@ def plan_scans(plan_documents, tmp_path_factory) -> dict:
     folder = tmp_path_factory.mktemp("scans")
     pages = scan_pdf(plan_documents["pdf"], folder)
     return {"pages": pages, "pdf": folder / "scan.pdf"}
+
+
+@pytest.fixture(scope="session")
+def seeds_url(tmp_path_factory):
+    """The seed plans built by the real pipeline and served once for every test that only reads
+    them through pages and APIs (building and serving them per module tripled the work)."""
+    from test_graphs_fixture import seeds_nquads, serving
+
+    tmp = tmp_path_factory.mktemp("seeds-served")
+    with serving(seeds_nquads(tmp), tmp / "store") as url:
+        yield url

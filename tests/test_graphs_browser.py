@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from test_graphs_fixture import TASK_L120, fixture_nquads, seeds_nquads, serving
+from test_graphs_fixture import TASK_L120, fixture_nquads, serving
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -213,14 +213,8 @@ def test_labels_with_markup_render_as_text(xss_base, watched, path):
 
 # ---------------------------------------------------------------------------- seeds
 @pytest.fixture(scope="module")
-def seeds_base(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("seeds")
-    try:
-        nquads = seeds_nquads(tmp)
-    except Exception as e:  # the loaders are someone else's work in progress
-        pytest.skip(f"the seeds do not build yet: {e}")
-    with serving(nquads, tmp / "store") as url:
-        yield url
+def seeds_base(seeds_url):
+    return seeds_url
 
 
 TASK_TO_749 = """PREFIX dx: <https://w3id.org/dxkg/ontology#>
