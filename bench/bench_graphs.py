@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import requests
 
+from bench.browser import chromium
 from dxkg.kg.build_systems import category_iri
 from dxkg.kg.namespaces import DX, ID, ONTOLOGY_GRAPH, PREFIXES
 from dxkg.kg.paths import ONTOLOGY_DIR
@@ -89,8 +90,6 @@ def province(n: int) -> bytes:
 
 
 def measure(base: str, n: int, runs: int) -> None:
-    from playwright.sync_api import sync_playwright
-
     path = f"/graph/systems?scope={PROVINCE}&limit={n}"
     api = f"{base}/api/graph/systems?scope={PROVINCE}&limit={n}"
     t0 = time.perf_counter()
@@ -106,18 +105,7 @@ def measure(base: str, n: int, runs: int) -> None:
         f"server: first request {cold * 1000:.0f} ms (builds the catalogue), "
         f"then median {statistics.median(warm) * 1000:.0f} ms (query + layout + JSON)"
     )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium() as browser:
         times = []
         for _ in range(runs):
             page = browser.new_page(viewport={"width": 1400, "height": 950})
@@ -127,7 +115,6 @@ def measure(base: str, n: int, runs: int) -> None:
             assert drawn[1:] == [len(first["nodes"]), len(first["edges"])], drawn
             times.append(drawn[0])
             page.close()
-        browser.close()
     print(
         f"browser: navigation → settled first frame: median {statistics.median(times):.0f} ms "
         f"(runs: {', '.join(f'{t:.0f}' for t in times)})"

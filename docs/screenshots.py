@@ -1,6 +1,6 @@
 """README screenshots of the pages and graph views, from the seed documents, into ``docs/img/``.
 
-    python docs/screenshots.py [--seeds ../shared/seeds]
+    python -m docs.screenshots [--seeds ../shared/seeds]   (from the repository root)
 
 Builds the seeds into a scratch store, serves them, and photographs (headless Chromium,
 nothing fetched from outside 127.0.0.1): the home page; what breaks if NDXP goes down; the page
@@ -19,6 +19,7 @@ from urllib.parse import urlencode, urlsplit
 
 import requests
 
+from bench.browser import chromium
 from dxkg.kg.namespaces import ID
 from dxkg.kg.pipeline import build_store
 from dxkg.server.wsgi import make_server, shutdown
@@ -50,8 +51,6 @@ def task_reaching_749(base: str) -> str:
 
 
 def shoot(base: str) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
     lgsp = "dxid:system/ha-nam/lgsp"
     agency = "dxid:agency/ha-nam/so-thong-tin-va-truyen-thong"
     pages = {  # pages (ready when loaded) → full-page shots
@@ -68,18 +67,7 @@ def shoot(base: str) -> list[Path]:
     }
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--headless",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1500, "height": 1100})
         page.route(
             "**/*",
@@ -96,7 +84,6 @@ def shoot(base: str) -> list[Path]:
             page.wait_for_selector("body[data-restored='1']", state="attached", timeout=60_000)
             page.screenshot(path=str(OUT / name), full_page=True)
             written.append(OUT / name)
-        browser.close()
     return written
 
 

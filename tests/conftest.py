@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from bench import browser as chromium
 from dxkg.kg.namespaces import DX, ID
 from dxkg.kg.store import EmbeddedStore
 from dxkg.server.wsgi import make_server, shutdown
@@ -18,6 +19,18 @@ from dxkg.server.wsgi import make_server, shutdown
 settings.register_profile("ci", derandomize=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (``bench/browser.py``), one per module: a module's pages share it, and
+    none stays running while another module prints its sample PDF with Playwright."""
+    pytest.importorskip("playwright.sync_api")
+    if not chromium.available():
+        pytest.skip(f"no Chromium at {chromium.CHROMIUM} (apt-get install -y chromium)")
+    with chromium.chromium() as b:
+        yield b
+
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 TOKEN = "test-token-0123456789"
@@ -220,14 +233,14 @@ def plan_documents(tmp_path_factory) -> dict:
     """The authored sample plan (``fixtures/plans``) as text, .docx and — with Chromium — .pdf."""
     import shutil
 
-    from sample_documents import PLAN, can_print, plan_html, print_pdf, write_docx
+    from sample_documents import PLAN, plan_html, print_pdf, write_docx
 
     folder = tmp_path_factory.mktemp("plans")
     out = {
         "text": Path(shutil.copy(PLAN, folder / "plan-text.md")),
         "docx": write_docx(PLAN, folder / "plan-word.docx"),
     }
-    if can_print():
+    if chromium.available():
         out["pdf"] = print_pdf(plan_html(PLAN), folder / "plan-print.pdf")
     return out
 

@@ -18,13 +18,12 @@ from __future__ import annotations
 import html
 import random
 import re
-import shutil
 from pathlib import Path
+
+from bench.browser import chromium
 
 FIXTURES = Path(__file__).parent / "fixtures" / "plans"
 PLAN = FIXTURES / "ke-hoach-cds-quang-tri-2025.md"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"]
 
 LEAD = "cơ quan chủ trì"
 
@@ -164,26 +163,14 @@ def plan_html(plan: Path) -> str:
 
 def print_pdf(html_text: str, out: Path) -> Path:
     """Print HTML to PDF with headless Chromium (A4, 2 cm margins), no network."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            page = browser.new_page()
-            page.route(
-                "**/*", lambda route: route.abort() if not route.request.url.startswith("data:") else route.continue_()
-            )
-            page.set_content(html_text)
-            page.pdf(
-                path=str(out), format="A4", margin={"top": "2cm", "bottom": "2cm", "left": "2cm", "right": "1.5cm"}
-            )
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.route(
+            "**/*", lambda route: route.abort() if not route.request.url.startswith("data:") else route.continue_()
+        )
+        page.set_content(html_text)
+        page.pdf(path=str(out), format="A4", margin={"top": "2cm", "bottom": "2cm", "left": "2cm", "right": "1.5cm"})
     return out
-
-
-def can_print() -> bool:
-    return bool(shutil.which(CHROMIUM))
 
 
 # ---------------------------------------------------------------- scans

@@ -7,22 +7,11 @@ page needs nothing from the internet (no CDN, no prefix.cc, no autocompletion se
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import requests
 
 from dxkg.server.console import YASGUI_BUILD
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def test_console_page_is_self_contained(live_server):
@@ -44,39 +33,33 @@ def named_console(live_server_factory, tmp_path):
     return live_server_factory(queries_dir=tmp_path)
 
 
-def test_console_runs_a_query_in_chromium(named_console):
-    playwright = pytest.importorskip("playwright.sync_api")
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+def test_console_runs_a_query_in_chromium(named_console, browser):
     if not (YASGUI_BUILD / "yasgui.min.js").is_file():
         pytest.skip("YASGUI not installed: run 'npm ci' in the project")
     failed, outside, errors = [], [], []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        page = browser.new_page()
+    page = browser.new_page()
 
-        def route(r):
-            if r.request.url.startswith("http://127.0.0.1:"):
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
+    def route(r):
+        if r.request.url.startswith("http://127.0.0.1:"):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
 
-        page.route("**/*", route)
-        page.on("requestfailed", lambda req: failed.append(req.url))
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(named_console.url + "/console")
-        page.wait_for_selector(".yasqe .CodeMirror")
-        assert page.locator("#named-queries").inner_text().count("every rdfs:label") == 1
-        page.get_by_role("button", name="All labels").click()
-        page.wait_for_function("() => window.dxkgConsole.getTab().getQuery().includes('rdf-schema#label')")
-        page.locator(".yasqe_queryButton").last.click()
-        page.wait_for_selector(".yasr table tbody tr")
-        text = page.locator(".yasr").last.inner_text()
-        local = page.locator(".yasr a[href^='/id/']").count()
-        remote = page.locator(".yasr a[href^='https://w3id.org/dxkg/id/']").count()
-        browser.close()
+    page.route("**/*", route)
+    page.on("requestfailed", lambda req: failed.append(req.url))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(named_console.url + "/console")
+    page.wait_for_selector(".yasqe .CodeMirror")
+    assert page.locator("#named-queries").inner_text().count("every rdfs:label") == 1
+    page.get_by_role("button", name="All labels").click()
+    page.wait_for_function("() => window.dxkgConsole.getTab().getQuery().includes('rdf-schema#label')")
+    page.locator(".yasqe_queryButton").last.click()
+    page.wait_for_selector(".yasr table tbody tr")
+    text = page.locator(".yasr").last.inner_text()
+    local = page.locator(".yasr a[href^='/id/']").count()
+    remote = page.locator(".yasr a[href^='https://w3id.org/dxkg/id/']").count()
     assert "Sở Thông tin và Truyền thông tỉnh Hà Nam" in text
     assert local > 0 and remote == 0  # result IRIs of this graph open this server's pages
     assert outside == [], f"requests leaving 127.0.0.1: {outside}"

@@ -5,24 +5,11 @@ anywhere but the service (every other request is aborted and counts as a failure
 
 from __future__ import annotations
 
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from test_graphs_fixture import TASK_L120, fixture_nquads, serving
-
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs /usr/bin/chromium")
 
 VIEWS = [
     "/graph/systems?scope=H%C3%A0%20Nam",
@@ -40,14 +27,6 @@ VIEWS = [
 def base(tmp_path_factory):
     with serving(fixture_nquads(), tmp_path_factory.mktemp("graphs") / "store") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:

@@ -16,15 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from decimal import Decimal
 
 import pytest
 import requests
-from test_graphs_browser import ARGS, CHROMIUM, Watched, sync_api
+from test_graphs_browser import Watched
 from test_graphs_fixture import fixture_nquads, serving
-
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs /usr/bin/chromium")
 
 ID = "https://w3id.org/dxkg/id/"
 PREFIXES = """PREFIX dx: <https://w3id.org/dxkg/ontology#>
@@ -38,14 +35,6 @@ AGENCY = ID + "agency/ha-nam/so-thong-tin-va-truyen-thong"
 @pytest.fixture(scope="module")
 def seeds(seeds_url):
     return seeds_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

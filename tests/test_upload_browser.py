@@ -3,30 +3,23 @@ non-local request aborted) and follows the link to the new document's page."""
 
 from __future__ import annotations
 
-import shutil
-
-import pytest
 from conftest import TOKEN
-from test_graphs_browser import ARGS, CHROMIUM, Watched, sync_api
+from test_graphs_browser import Watched
 from test_upload import built, server, word_plan  # noqa: F401 (fixtures)
 
-pytestmark = pytest.mark.skipif(not shutil.which(CHROMIUM), reason="needs /usr/bin/chromium")
 
-
-def test_a_plan_dropped_in_the_form_gets_its_page(server, word_plan):  # noqa: F811
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        person = Watched(browser)
-        page = person.page
-        page.goto(server.url + "/")
-        page.click("nav a[href='/upload']")
-        page.set_input_files("input[name=file]", str(word_plan))
-        page.fill("input[name=token]", TOKEN)
-        page.click("form button[type=submit]")
-        page.wait_for_selector("#upload-result.added")
-        assert "10 nhiệm vụ" in page.inner_text("#upload-documents")
-        page.click("#upload-documents a")
-        page.wait_for_load_state()
-        assert page.url.startswith(server.url + "/id/") and "Quảng Trị" in page.inner_text("h1")
-        browser.close()
+def test_a_plan_dropped_in_the_form_gets_its_page(server, word_plan, browser):  # noqa: F811
+    person = Watched(browser)
+    page = person.page
+    page.goto(server.url + "/")
+    page.click("nav a[href='/upload']")
+    page.set_input_files("input[name=file]", str(word_plan))
+    page.fill("input[name=token]", TOKEN)
+    page.click("form button[type=submit]")
+    page.wait_for_selector("#upload-result.added")
+    assert "10 nhiệm vụ" in page.inner_text("#upload-documents")
+    page.click("#upload-documents a")
+    page.wait_for_load_state()
+    assert page.url.startswith(server.url + "/id/") and "Quảng Trị" in page.inner_text("h1")
+    person.close()
     assert not person.problems, person.problems
