@@ -1,6 +1,7 @@
 """Benchmark dxkg against its peers on a synthetic national corpus, side by side in one run.
 
     python -m bench.run [--size S|M|L] [--out bench/results.md] [--install]
+    python -m bench.run --size M --only light,load --skip rdflib,virtuoso,pyoxigraph  # quick A/B
 
 Peers, each over the same synthetic corpus (``bench/synth.py``):
   dxkg        ``dxkg serve`` (/sparql over HTTP), started as a subprocess
@@ -54,6 +55,7 @@ REQUEST_TIMEOUT = 120.0  # seconds for one query; slower answers count as timeou
 QUERY_BUDGET = 60.0  # seconds of measuring per query and peer, at most
 NAMED_QUERY_LIMIT = 30.0  # seconds for one of dxkg's named queries on the embedded store
 CLIENTS = 8
+PARTS = ("light", "heavy", "load", "named", "seeds", "build")  # what --only can choose
 
 PROLOGUE = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("dx", "eli", "skos", "rdfs", "schema"))
 ACCENTS = {
@@ -330,6 +332,7 @@ def concurrent_load(peer: Peer, light: list[UserQuery], seconds: float) -> dict:
         "p95": percentile(times, 95) if times else None,
         "median": statistics.median(times) if times else None,
         "errors": errors[0],
+        "loadavg": os.getloadavg()[0],  # 1-minute, at the end: the machine is shared
     }
 
 
@@ -536,7 +539,7 @@ def report(
     qs: list[UserQuery],
     timings: dict,
     load: dict,
-    seeds: dict,
+    seeds: dict | None,
     named: list,
     notes: list[str],
     build: dict | None = None,
@@ -573,18 +576,18 @@ def report(
     lines += [
         f"## {CLIENTS} concurrent clients, light queries",
         "",
-        "| server | requests/s | median ms | p95 ms | errors | peak RSS (MB) | load (s) |",
-        "|---|---|---|---|---|---|---|",
+        "| server | requests/s | median ms | p95 ms | errors | peak RSS (MB) | load (s) | load average |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for p in peers:
         lo = load.get(p.name)
         rss = f"{p.server.peak_rss() / 1e6:.0f}" if p.server else "–"
         if lo:
             lines.append(
-                f"| {p.name} | {lo['rps']:.1f} | {ms(lo['median'])} | {ms(lo['p95'])} | {lo['errors']} | {rss} | {p.load_seconds:.1f} |"
+                f"| {p.name} | {lo['rps']:.1f} | {ms(lo['median'])} | {ms(lo['p95'])} | {lo['errors']} | {rss} | {p.load_seconds:.1f} | {lo['loadavg']:.1f} |"
             )
         else:
-            lines.append(f"| {p.name} | – | – | – | – | {rss} | {p.load_seconds:.1f} |")
+            lines.append(f"| {p.name} | – | – | – | – | {rss} | {p.load_seconds:.1f} | – |")
     lines += [
         "",
         "Load: dxkg = synth quads into the embedded store; oxigraph/virtuoso = through kg.remote "
@@ -592,16 +595,8 @@ def report(
         "pyoxigraph = bulk load in a child process. Peak RSS: sum over the server's process tree (/proc VmHWM).",
         "",
     ]
-    validation = "–" if seeds["validate"] is None else f"{seeds['validate']:.2f}"
-    lines += [
-        "## dxkg build and validation (the five seeds)",
-        "",
-        "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |",
-        "|---|---|---|---|---|---|",
-        f"| {seeds['documents']} | {seeds['quads']:,} | {seeds['build']:.2f} | {seeds['documents'] / seeds['build']:.1f} | "
-        f"{seeds['quads'] / seeds['build']:,.0f} | {validation} |",
-        "",
-    ]
+    if seeds:
+        lines += seeds_table(seeds)
     if build:
         lines += [
             "## dxkg build of synthetic plan texts (bench/bench_build.py, without validation)",
@@ -624,6 +619,8 @@ def report(
         ]
         + [f"| {n} | {r} |" for n, r in named]
         + [""]
+        if named
+        else []
     )
     lines += ["## Goals (reported, not asserted)", ""] + goals(size, timings, load, peers, seeds, qs, named, build)
     lines += [""]
@@ -632,18 +629,34 @@ def report(
     return "\n".join(lines)
 
 
+def seeds_table(seeds: dict) -> list[str]:
+    validation = "–" if seeds["validate"] is None else f"{seeds['validate']:.2f}"
+    return [
+        "## dxkg build and validation (the five seeds)",
+        "",
+        "| documents | quads | build (s) | documents/s | triples/s | SHACL validation (s) |",
+        "|---|---|---|---|---|---|",
+        f"| {seeds['documents']} | {seeds['quads']:,} | {seeds['build']:.2f} | {seeds['documents'] / seeds['build']:.1f} | "
+        f"{seeds['quads'] / seeds['build']:,.0f} | {validation} |",
+        "",
+    ]
+
+
 def goals(size, timings, load, peers, seeds, qs, named, build) -> list[str]:
     """Issue 13's goals: dxkg answers impact, upstream and downstream from its derived graph;
     the peers follow the transitive path over the same data (as a client of a plain store must)."""
     out = []
     slow = [n for n, r in named if "timeout" in r or float(r.split(", ")[-1].split()[0]) >= 1000]
-    out.append(
-        f"- every named query < 1 s with its default page (size {size}): {'yes' if not slow else 'no: ' + ', '.join(slow)}"
-    )
+    if named:
+        out.append(
+            f"- every named query < 1 s with its default page (size {size}): {'yes' if not slow else 'no: ' + ', '.join(slow)}"
+        )
     dx, ox_, rd = timings.get("dxkg"), timings.get("oxigraph"), timings.get("rdflib")
     if dx and ox_:
         for q in ("deps-up", "deps-down", "impact-ndxp", "legal-chain"):
             best = dx.get(q + "/derived")
+            if best is None or q not in ox_:
+                continue
             parts = [f"{ratio(best, ox_[q])} of Oxigraph server (goal ≤ 0.5×)"]
             if rd:
                 parts.append(f"{ratio(rd[q], best)} faster than rdflib-endpoint (goal ≥ 10×)")
@@ -651,7 +664,11 @@ def goals(size, timings, load, peers, seeds, qs, named, build) -> list[str]:
         slower = [
             q.name
             for q in qs
-            if not q.derived and dx[q.name].times and ox_[q.name].times and dx[q.name].median > ox_[q.name].median
+            if not q.derived
+            and q.name in dx
+            and dx[q.name].times
+            and ox_[q.name].times
+            and dx[q.name].median > ox_[q.name].median
         ]
         out.append(
             f"- dxkg /sparql ≤ Oxigraph server on each user query (same text): {'yes' if not slower else 'no: ' + ', '.join(slower)}"
@@ -668,8 +685,9 @@ def goals(size, timings, load, peers, seeds, qs, named, build) -> list[str]:
             f"- build ≥ 1 MB/s with peak < 300 MB for {build['mb']:.0f} MB: {build['mb'] / build['seconds']:.2f} MB/s "
             f"({build['mb'] / build['cpu']:.2f} MB per CPU-second), peak {build['peak'] / 1e6:.0f} MB"
         )
-    out.append(f"- build of the seeds < 3 s: {seeds['build']:.2f} s")
-    if seeds["validate"] is not None:
+    if seeds:
+        out.append(f"- build of the seeds < 3 s: {seeds['build']:.2f} s")
+    if seeds and seeds["validate"] is not None:
         out.append(f"- validation of the seeds < 5 s: {seeds['validate']:.2f} s")
     return out
 
@@ -678,13 +696,23 @@ def goals(size, timings, load, peers, seeds, qs, named, build) -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", default="S", choices=sorted(synth.SIZES))
-    ap.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    ap.add_argument("--out", help="where to write the report (default: bench/results.md for a whole run)")
     ap.add_argument("--runs", type=int, default=20, help="timed runs per light query (heavy: a quarter)")
     ap.add_argument("--load-seconds", type=float, default=10.0, help="duration of the concurrent-load test per server")
     ap.add_argument("--skip", default="", help="peers to leave out, comma-separated (virtuoso, rdflib)")
     ap.add_argument("--install", action="store_true", help=f"pip install {' '.join(PEER_PACKAGES)} if missing")
     ap.add_argument("--build-mb", type=int, default=10, help="MB of synthetic plan text to build (0: skip)")
+    ap.add_argument(
+        "--only",
+        default="",
+        help=f"measure only these parts, comma-separated ({', '.join(PARTS)}); the report is printed, "
+        "and written only with --out",
+    )
     args = ap.parse_args(argv)
+    parts = {x for x in args.only.split(",") if x} or set(PARTS)
+    if parts - set(PARTS):
+        ap.error(f"--only: unknown part(s) {', '.join(sorted(parts - set(PARTS)))}; known: {', '.join(PARTS)}")
+    out = args.out or (None if args.only else str(Path(__file__).with_name("results.md")))
 
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
@@ -692,7 +720,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers on the way out
     n_p, n_y = synth.SIZES[args.size]
     lm = synth.landmarks(n_y)
-    qs = user_queries(lm)
+    qs = [q for q in user_queries(lm) if ("heavy" if q.heavy else "light") in parts]
     with tempfile.TemporaryDirectory(prefix="dxkg-bench-") as tmp:
         work = Path(tmp)
         nq = work / "corpus.nq"
@@ -716,20 +744,27 @@ def main(argv=None) -> int:
             for qn, c in counts.items():
                 if len({v for v in c.values() if v is not None}) > 1:
                     notes.append(f"row counts differ on {qn}: {c}")
-            light = [q for q in qs if not q.heavy]
-            load = {p.name: concurrent_load(p, light, args.load_seconds) for p in peers if p.server}
-            log("concurrent load measured")
-            named = named_queries(nq, lm)
-            log("named queries measured")
-            seeds = seeds_build_and_validate()
-            log("seeds build and validation measured")
-            build = build_throughput(args.build_mb)
-            log("build throughput measured")
+            light = [q for q in user_queries(lm) if not q.heavy]
+            load = {}
+            if "load" in parts:
+                load = {p.name: concurrent_load(p, light, args.load_seconds) for p in peers if p.server}
+                log("concurrent load measured")
+            named, seeds, build = [], None, None
+            if "named" in parts:
+                named = named_queries(nq, lm)
+                log("named queries measured")
+            if "seeds" in parts:
+                seeds = seeds_build_and_validate()
+                log("seeds build and validation measured")
+            if "build" in parts:
+                build = build_throughput(args.build_mb)
+                log("build throughput measured")
             text = report(args.size, corpus, peers, qs, timings, load, seeds, named, notes, build)
         finally:
             for p in peers:
                 p.stop()
-    Path(args.out).write_text(text + "\n", encoding="utf-8")
+    if out:
+        Path(out).write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
 
