@@ -112,7 +112,7 @@ def _copy(source_dir, store: EmbeddedStore, skip: set) -> int:
         if graph in skip or graph in (REPORT_GRAPH, DERIVED_GRAPH):
             continue
         node = ox.NamedNode(graph)
-        store.raw.bulk_extend(old.raw.quads_for_pattern(None, None, None, node))
+        store.load(old.raw.quads_for_pattern(None, None, None, node))
         copied += graph not in (SHARED_GRAPH, ONTOLOGY_GRAPH)
     old.close()
     return copied
