@@ -153,6 +153,7 @@ def cmd_serve(args) -> int:
         args.port,
         update_token=os.environ.get("DXKG_UPDATE_TOKEN") or None,
         query_timeout=args.timeout,
+        upload_timeout=args.upload_timeout,
         max_rows=args.max_rows,
         max_triples=args.max_triples,
         max_body=args.max_body,
@@ -237,6 +238,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=PORT, help=f"default {PORT}")
     s.add_argument(
         "--timeout", type=float, help=f"per-query time limit in seconds (default {DEFAULTS.query_timeout:g})"
+    )
+    s.add_argument(
+        "--upload-timeout",
+        type=float,
+        help=f"seconds to read a document sent to /upload before giving up (default {DEFAULTS.upload_timeout:g})",
     )
     s.add_argument("--max-rows", type=int, help=f"rows returned before truncating (default {DEFAULTS.max_rows})")
     s.add_argument(

@@ -186,3 +186,30 @@ def test_dxkg_serve_max_body_caps_uploads(tmp_path):
         assert send(served.url, "small.odt", b"x" * 1000).status_code == 400  # under the cap: read, then refused
     finally:
         served.stop()
+
+
+def test_a_document_read_past_the_time_limit_is_refused_while_queries_answer(live_server_factory):
+    """Reading runs in a process of its own, killed at ``upload_timeout``: a plan 150 times the
+    example's length (seconds of parsing) sent with a 1 s limit gets 504 and changes nothing,
+    and the server answers queries while it is being read."""
+    s = live_server_factory(update_token=TOKEN, upload_timeout=1.0, max_body=4 * 1024 * 1024)
+    before, inode = quad_count(s.url), s.store_dir.resolve().stat().st_ino
+    long_plan = PLAN.read_bytes() * 150
+    replies = {}
+
+    def upload():
+        replies["upload"] = send(s.url, "ke-hoach-dai.md", long_plan)
+
+    t = threading.Thread(target=upload)
+    t.start()
+    answered_during = 0
+    while t.is_alive():
+        if quad_count(s.url) == before and t.is_alive():
+            answered_during += 1
+    t.join()
+    r = replies["upload"]
+    assert r.status_code == 504, r.text
+    assert "1 s" in r.text and "nothing was changed" in r.text
+    assert answered_during > 0  # the HTTP process was not busy reading
+    assert quad_count(s.url) == before and s.store_dir.resolve().stat().st_ino == inode
+    assert tasks_in(s.url, "ke-hoach-dai") == 0

@@ -13,6 +13,7 @@ up like a rebuild); the other documents' graphs are copied, not rebuilt.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,26 +33,59 @@ ADDABLE_SUFFIXES = frozenset(DOCUMENT_SUFFIXES)
 _KEPT_TYPES = (DX + "Nation", DX + "Province", DX + "AdministrativeChange")
 
 
-def add_documents(paths, store_dir, *, strict=False, validate=True, report=print) -> int:
-    """Read ``paths`` and put their graphs into the store at ``store_dir`` (replacing the
-    graphs of files with the same name), leaving every other document's graph as it is."""
-    if not Path(store_dir).exists():
-        report(f"no store at {store_dir}: build one first (dxkg build)")
-        return EXIT_FAIL
+@dataclass
+class Reading:
+    """What reading documents gave, ready to go into a store (picklable: ``/upload`` reads in
+    a sandboxed process of its own and hands this back)."""
+
+    graphs: dict  # graph IRI → list of quads
+    replaced: set  # the graphs of the files read (replaced whole)
+    documents: int
+    skipped: bool  # some part could not be read
+    lost: int  # tables or totals lost, readers failed
+
+
+def read_documents(paths, *, report=print) -> Reading | None:
+    """Read ``paths`` and build their graphs (the slow, untrusted part: no store is touched);
+    None if no document could be read."""
     docs, skipped = parse_all(paths, report)
     for f, line, why in skipped:
         report(f"skipped {f}:{line}: {why}")
     lost = incomplete(docs, report)
     if not docs:
         report("nothing to add: no document could be read")
+        return None
+    return Reading(
+        graphs=Builder().build(docs).graphs,
+        replaced={iris.graph(Path(d.file).stem) for d in docs},
+        documents=len(docs),
+        skipped=bool(skipped),
+        lost=len(lost),
+    )
+
+
+def add_documents(paths, store_dir, *, strict=False, validate=True, report=print) -> int:
+    """Read ``paths`` and put their graphs into the store at ``store_dir`` (replacing the
+    graphs of files with the same name), leaving every other document's graph as it is."""
+    if not Path(store_dir).exists():
+        report(f"no store at {store_dir}: build one first (dxkg build)")
         return EXIT_FAIL
-    result = Builder().build(docs)
-    replaced = {iris.graph(Path(d.file).stem) for d in docs}
-    touched = _named_in(store_dir, replaced)
+    reading = read_documents(paths, report=report)
+    if reading is None:
+        return EXIT_FAIL
+    return add_read(reading, store_dir, strict=strict, validate=validate, report=report)
+
+
+def add_read(reading: Reading, store_dir, *, strict=False, validate=True, report=print) -> int:
+    """Put what ``read_documents`` gave into the store at ``store_dir`` (built aside, swapped in)."""
+    if not Path(store_dir).exists():
+        report(f"no store at {store_dir}: build one first (dxkg build)")
+        return EXIT_FAIL
+    touched = _named_in(store_dir, reading.replaced)
     try:
         with build_aside(store_dir) as store:
-            kept = _copy(store_dir, store, skip=replaced)
-            for graph, quads in result.graphs.items():
+            kept = _copy(store_dir, store, skip=reading.replaced)
+            for graph, quads in reading.graphs.items():
                 if graph == SHARED_GRAPH:
                     store.load(quads, graph=graph)  # a set: descriptions already there are not doubled
                 else:
@@ -59,16 +93,16 @@ def add_documents(paths, store_dir, *, strict=False, validate=True, report=print
             _prune_shared(store, touched)
             refresh_derived(store)  # closures follow the documents now in the store
             violations = _validate(store, store, validate, report)
-            if strict and (violations or lost):
+            if strict and (violations or reading.lost):
                 report(
-                    f"--strict: {violations} violations, {len(lost)} lost tables or totals (or failed readers), "
+                    f"--strict: {violations} violations, {reading.lost} lost tables or totals (or failed readers), "
                     "the store was left unchanged"
                 )
                 raise _Refused()
     except _Refused:
         return EXIT_VIOLATIONS
-    report(f"added {len(docs)} documents to {store_dir} ({kept} other document graphs kept as they were)")
-    return EXIT_SKIPPED if skipped or lost else EXIT_OK
+    report(f"added {reading.documents} documents to {store_dir} ({kept} other document graphs kept as they were)")
+    return EXIT_SKIPPED if reading.skipped or reading.lost else EXIT_OK
 
 
 def remove_documents(names, store_dir, *, validate=True, report=print) -> int:

@@ -274,6 +274,31 @@ class Backend:
         self._idle.put(p)
         return _checked(reply)
 
+    # --- work of its own ------------------------------------------------------------------
+    def isolated(self, main: Callable, task: dict, timeout: float, what: str) -> dict:
+        """Run one task in a fresh process (``main``, sandboxed like the workers, dying with
+        the server), killed if it runs past ``timeout``: for work too slow or too risky for
+        the HTTP process, such as reading an uploaded document (``server/reader.py``).
+        ``what`` names the work in the errors the client gets."""
+        try:
+            p = _Process(self.network, main, "dxkg-reader")
+        except sandbox.SandboxUnavailable as e:
+            log.error("%s: process not started: network sandbox unavailable: %s", what, e)
+            raise ServiceError(503, f"{what} could not be started; try again", RETRY_AFTER) from None
+        try:
+            return p.call({**task, "limit": timeout + LIMIT_GRACE}, timeout)
+        except TimeoutError:
+            raise ServiceError(
+                504,
+                f"{what} took longer than this service's limit of {timeout:g} s and was stopped; nothing was changed",
+            ) from None
+        except (EOFError, OSError):
+            raise ServiceError(
+                503, f"{what} stopped unexpectedly (out of memory?); nothing was changed", RETRY_AFTER
+            ) from None
+        finally:
+            p.kill()
+
     # --- writes and reloads ------------------------------------------------------------
     def write(self, op: str, **kw) -> dict:
         """Apply a write in the writer; answer only what happened.

@@ -22,6 +22,9 @@ class Options:
 
     update_token: str | None = None
     query_timeout: float = 30.0  # seconds before a query's worker is killed
+    upload_timeout: float = (
+        300.0  # seconds to read an uploaded document (OCR of a scan is slow) before its process is killed
+    )
     max_rows: int = 100_000  # SELECT rows returned before truncating
     max_body: int = 1024 * 1024  # bytes accepted in a request body
     max_query_len: int = 64 * 1024  # characters in a query or update string

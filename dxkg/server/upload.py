@@ -1,13 +1,15 @@
 """``/upload``: a policy officer adds one plan (Word, PDF, scan, text, HTML) from the browser.
 
-The same code as ``dxkg add`` (``kg.incremental.add_documents``) reads the file and swaps a
-store with its graph in at the served store path; ``Backend.change`` runs it with writes held
-and serves the new store before any other write, so no acknowledged write is lost. The update
-token is required (password field or ``Authorization``), the body is capped at the service's
-``max_body`` (413), only the readers' file types are taken, and the file name is reduced to
-letters, digits and dashes and only ever used inside a private temporary folder. The page then
-shows what was read — counts, warnings, lost tables, errors naming the file and line — and
-links the new document's page; everything from the document is escaped by the templates.
+The same code as ``dxkg add`` reads the file — in a sandboxed process of its own, killed at
+``upload_timeout`` (``server/reader.py``), never in the HTTP process — and swaps a store with
+its graph in at the served store path (``kg.incremental.add_read``); ``Backend.change`` runs
+that with writes held and serves the new store before any other write, so no acknowledged
+write is lost. The update token is required (password field or ``Authorization``), the body
+is capped at the service's ``max_body`` (413), only the readers' file types are taken, and the
+file name is reduced to letters, digits and dashes and only ever used inside a private
+temporary folder. The page then shows what was read — counts, warnings, lost tables, errors
+naming the file and line — and links the new document's page; everything from the document
+is escaped by the templates.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request
 
 from dxkg.kg import iris
-from dxkg.kg.incremental import ADDABLE_SUFFIXES, add_documents
+from dxkg.kg.incremental import ADDABLE_SUFFIXES, add_read
 from dxkg.kg.namespaces import DX
 from dxkg.kg.pipeline import EXIT_FAIL, EXIT_VIOLATIONS
-from dxkg.server import security
+from dxkg.server import reader, security
 from dxkg.server.errors import ServiceError
 from dxkg.server.graph.source import current_source
 
@@ -73,7 +75,16 @@ def upload():
         def report(line: str) -> None:  # no server path reaches the page
             lines.append(line.replace(str(path), name).replace(tmp + "/", "").replace(store, "the store"))
 
-        code = svc.backend.change(lambda: add_documents([path], svc.backend.store_dir, report=report))
+        read = svc.backend.isolated(
+            reader.main, {"paths": [str(path)]}, svc.options.upload_timeout, "reading the document"
+        )
+        for line in read["lines"]:
+            report(line)
+        reading = read["reading"]
+        if reading is None:  # nothing could be read: the store is not touched
+            code = EXIT_FAIL
+        else:
+            code = svc.backend.change(lambda: add_read(reading, svc.backend.store_dir, report=report))
     failed = code in (EXIT_FAIL, EXIT_VIOLATIONS)
     result = {
         "name": name,
