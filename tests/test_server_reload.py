@@ -242,3 +242,24 @@ def test_sighup_reloads_under_serve(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)  # serve() shuts down
         proc.wait(30)
+
+
+def test_a_graph_written_through_the_service_outlives_dxkg_add_and_a_rebuild(live_server_factory, tmp_path):
+    """``dxkg add`` copies every graph into its new store; one written through the service stays
+    recorded as not built there, so the next full build carries it instead of dropping it."""
+    from dxkg.kg.incremental import add_documents
+    from dxkg.kg.pipeline import EXIT_OK
+
+    server = live_server_factory(reload_interval=INTERVAL, update_token=TOKEN)
+    notes = "<http://x/note> <http://x/says> 'kept'"
+    assert update(server, f"INSERT DATA {{ GRAPH <http://x/notes> {{ {notes} }} }}").status_code == 200
+    plan = tmp_path / "ke-hoach-thu-nghiem.md"
+    plan.write_text(PLAN, encoding="utf-8")
+    assert add_documents([plan], server.store_dir, validate=False, report=lambda m: None) == EXIT_OK
+    wait_until(lambda: ask(server, f"GRAPH <{PLAN_GRAPH}> {{ ?s ?p ?o }}"))
+    assert ask(server, f"GRAPH <http://x/notes> {{ {notes} }}")
+
+    rebuild(server.store_dir)
+    wait_until(lambda: ask(server, "<http://x/rebuilt> ?p ?o"))
+    assert ask(server, f"GRAPH <http://x/notes> {{ {notes} }}")  # carried: no build produced it
+    assert not ask(server, f"GRAPH <{PLAN_GRAPH}> {{ ?s ?p ?o }}")  # added by dxkg add: a build's graph, replaced

@@ -108,6 +108,13 @@ def record_built(folder: Path, graphs) -> None:
     os.replace(tmp, path)
 
 
+def written_graphs(folder: Path, store: ox.Store) -> set[str]:
+    """The graphs of ``store`` (opened on ``folder``) that no build produced: written through
+    the service. None recorded counts as all built (a store from before generations)."""
+    built = built_graphs(folder)
+    return set() if built is None else graphs_of(store) - built
+
+
 def graphs_of(store: ox.Store) -> set[str]:
     """Named graphs of ``store``, and ``DEFAULT`` if its default graph holds anything."""
     found = {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}

@@ -13,12 +13,13 @@ up like a rebuild); the other documents' graphs are copied, not rebuilt.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from dxkg.kg import iris
+from dxkg.kg import generations, iris
 from dxkg.kg.build import Builder
 from dxkg.kg.derived import refresh_derived
 from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ONTOLOGY_GRAPH, REPORT_GRAPH, SHARED_GRAPH
@@ -82,8 +83,9 @@ def add_read(reading: Reading, store_dir, *, strict=False, validate=True, report
         report(f"no store at {store_dir}: build one first (dxkg build)")
         return EXIT_FAIL
     touched = _named_in(store_dir, reading.replaced)
+    written = _written(store_dir) - reading.replaced
     try:
-        with build_aside(store_dir) as store:
+        with build_aside(store_dir, written=frozenset(written)) as store:
             kept = _copy(store_dir, store, skip=reading.replaced)
             for graph, quads in reading.graphs.items():
                 if graph == SHARED_GRAPH:
@@ -120,7 +122,8 @@ def remove_documents(names, store_dir, *, validate=True, report=print) -> int:
     if len(missing) == len(graphs):
         return EXIT_FAIL
     touched = _named_in(store_dir, set(graphs))
-    with build_aside(store_dir) as store:
+    written = _written(store_dir) - set(graphs)
+    with build_aside(store_dir, written=frozenset(written)) as store:
         kept = _copy(store_dir, store, skip=set(graphs))
         dropped = _prune_shared(store, touched)
         refresh_derived(store)
@@ -181,6 +184,16 @@ def _prune_shared(store: EmbeddedStore, touched: set) -> int:
                     candidates.add(q.object.value)
         dropped += len(orphans)
     return dropped
+
+
+def _written(store_dir) -> set:
+    """The graphs of the store at ``store_dir`` written through the service (no build made
+    them): copied into the new store, they stay not built there, so a later full build carries
+    them instead of dropping them."""
+    old = EmbeddedStore(store_dir, read_only=True)
+    written = generations.written_graphs(Path(os.path.realpath(store_dir)), old.raw)
+    old.close()
+    return written
 
 
 def _named_in(store_dir, graphs: set) -> set:

@@ -155,13 +155,17 @@ class EmbeddedStore:
 
 
 @contextlib.contextmanager
-def build_aside(target: str | os.PathLike, report=None, wait: float = 60.0) -> Iterator[EmbeddedStore]:
+def build_aside(
+    target: str | os.PathLike, report=None, wait: float = 60.0, *, written: frozenset[str] = frozenset()
+) -> Iterator[EmbeddedStore]:
     """Yield a fresh store beside ``target``; only if the block succeeds is it served there.
 
     The finished store becomes a generation of ``target`` (``kg.generations``): handed to the
     service that owns the store, if one runs (it carries the graphs written through it into
     the new store and re-points the path), or adopted here. ``report`` is told if the service
-    has not taken it within ``wait`` seconds.
+    has not taken it within ``wait`` seconds. Every graph of the new store counts as built
+    except ``written``: graphs the block copied from the old store that no build produced
+    (``dxkg add`` copies them), which a later full build must carry, not drop.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -172,7 +176,7 @@ def build_aside(target: str | os.PathLike, report=None, wait: float = 60.0) -> I
     store = EmbeddedStore(tmp)
     try:
         yield store
-        built = generations.graphs_of(store.raw)
+        built = generations.graphs_of(store.raw) - written
         store.close()
         generations.settle(tmp)
     except BaseException:
