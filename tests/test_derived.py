@@ -162,10 +162,57 @@ def test_anchored_named_queries_return_the_same_rows_whatever_the_number_of_prov
     assert down2 < down4 <= 2 * down2  # what breaks with a national platform grows with the provinces, linearly
 
 
+LISTINGS = [
+    "tasks",
+    "budgets",
+    "indicators",
+    "document-relations",
+    "service-usage",
+    "system-links",
+    "responsible-today",
+]
+
+
+def before_grouping(sparql: str) -> str:
+    """A query counting the solutions of ``sparql``'s WHERE clause: the rows its engine
+    builds before the final grouping (the work, where the answer only shows the result)."""
+    head, _, rest = sparql.partition("\nWHERE {")
+    end = rest.rindex("\nGROUP BY") if "\nGROUP BY" in rest else rest.rindex("\nORDER BY")
+    prefixes = "\n".join(line for line in head.splitlines() if line.startswith("PREFIX"))
+    return f"{prefixes}\nSELECT (COUNT(*) AS ?n) WHERE {{{rest[:end]}"
+
+
+def solutions(store, sparql: str) -> int:
+    return int(store.select(before_grouping(sparql))["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.parametrize("name", LISTINGS)
+def test_a_page_is_chosen_before_its_details_are_looked_up(synthetic, name):
+    """A listing's rows before grouping are its page's (a few per row for multi-valued
+    cells), not every statement of the corpus grouped and then cut to a page."""
+    q = queries.get(name)
+    assert len(rows(synthetic, q, {}, defaults=False)) > 30
+    assert len(rows(synthetic, q, {"limit": "10"})) == 10
+    assert solutions(synthetic, q.bind({"limit": "10"})) <= 4 * 10
+
+
+def test_a_trace_takes_each_link_once_however_many_plans_restate_it():
+    """A national document's bases are restated by every plan that cites it: twice the
+    provinces adds their few new links to the trace, and no more rows before grouping."""
+    lm = synth.landmarks(1)
+    q = queries.get("legal-basis-trace").bind({"task": lm.task})
+
+    def counts(n_provinces: int) -> tuple[int, int]:
+        store = EmbeddedStore()
+        synth.load_into(store, n_provinces, 1)
+        return len(store.select(q)["results"]["bindings"]), solutions(store, q)
+
+    (rows2, work2), (rows4, work4) = counts(2), counts(4)
+    assert rows2 > 5 and work4 - work2 <= rows4 - rows2
+
+
 @needs_seeds
-@pytest.mark.parametrize(
-    "name", ["tasks", "budgets", "indicators", "document-relations", "service-usage", "system-links"]
-)
+@pytest.mark.parametrize("name", LISTINGS)
 def test_pages_of_a_listing_add_up_to_the_whole_listing(seeds_store, name):
     q = queries.get(name)
     whole = rows(seeds_store, q, {}, defaults=False)
