@@ -9,12 +9,14 @@ dxkg under 1 GB at L with two query workers. Results go into ``bench/results.md`
 ``writes`` markers.
 
     python -m bench.bench_writes --sizes S,M        # L takes long to generate on a small machine
+    python -m bench.bench_writes --sizes L --cache /var/tmp/dxkg-bench   # generated once, reused
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import requests
 
-from bench import servers, synth
+from bench import corpus, servers, synth
 from dxkg.kg.pipeline import build_store
 from dxkg.kg.store import EmbeddedStore
 
@@ -33,9 +35,14 @@ SCAN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 BEGIN, END = "<!-- writes:begin -->", "<!-- writes:end -->"
 
 
-def build(size: str, folder: Path) -> int:
+def build(size: str, folder: Path, cache: Path | None = None) -> int:
+    """The store to serve: the seeds built, or a synthetic size generated (or copied from
+    ``cache``, where ``bench.corpus`` keeps it)."""
     if size == "seeds":
         build_store([SEEDS], folder, validate=False, report=lambda m: None)
+    elif cache:
+        corpus.cached(size, cache)
+        shutil.copytree(cache / size / "dxkg-store", folder)
     else:
         store = EmbeddedStore(folder)
         synth.load_into(store, *synth.SIZES[size])
@@ -86,11 +93,11 @@ def oxigraph_client(url: str):
     return update, ask
 
 
-def measure(size: str, runs: int, log) -> dict:
+def measure(size: str, runs: int, log, cache: Path | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"dxkg-writes-{size}-") as tmp:
         folder = Path(tmp) / "store"
         t0 = time.perf_counter()
-        quads = build(size, folder)
+        quads = build(size, folder, cache)
         log(f"{size}: {quads} quads built in {time.perf_counter() - t0:.1f}s")
         row = {"size": size, "quads": quads}
         dx = servers.start_dxkg(folder, workers=2, env={"DXKG_UPDATE_TOKEN": TOKEN})
@@ -152,12 +159,14 @@ def main(argv=None) -> int:
     ap.add_argument("--sizes", default="S,M", help="comma-separated synthetic sizes (S, M, L); seeds always run")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--out", default=str(Path(__file__).with_name("results.md")))
+    ap.add_argument("--cache", help="folder of generated corpora, reused (bench/corpus.py)")
     args = ap.parse_args(argv)
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    rows = [measure(size, args.runs, log) for size in ["seeds", *[s for s in args.sizes.split(",") if s]]]
+    cache = Path(args.cache) if args.cache else None
+    rows = [measure(size, args.runs, log, cache) for size in ["seeds", *[s for s in args.sizes.split(",") if s]]]
     section = report(rows)
     out = Path(args.out)
     text = out.read_text() if out.exists() else ""

@@ -28,8 +28,9 @@ from bench import synth
 from dxkg.kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
-# what decides the corpus's quads: the generator, and the dxkg modules it writes them with
+# what decides the corpus: the generator, the dxkg modules it writes quads with, and the store
 SHAPING = [
+    "dxkg/kg/store.py",
     "bench/synth.py",
     "dxkg/kg/derived.py",
     "dxkg/kg/build.py",
