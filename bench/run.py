@@ -152,7 +152,7 @@ SELECT DISTINCT ?other ?label ?scope WHERE {{
             False,
             f"""
 SELECT DISTINCT ?doc ?symbol WHERE {{
-  <{lm.task}> dx:partOfPlan|dx:legalBasis ?d . {{ BIND(?d AS ?doc) }} UNION {{ ?d dx:restsOn ?doc }}
+  {{ <{lm.task}> dx:partOfPlan|dx:legalBasis ?doc }} UNION {{ <{lm.task}> dx:partOfPlan|dx:legalBasis ?d . ?d dx:restsOn ?doc }}
   OPTIONAL {{ ?doc dx:symbol ?symbol }} }}""",
             True,
         ),
