@@ -6,9 +6,7 @@ it under waitress. Options are those of ``dxkg.server.options.Options``.
 
 from __future__ import annotations
 
-import json
 import logging
-import time
 from dataclasses import dataclass
 
 from flask import Flask, Response
@@ -28,10 +26,11 @@ from dxkg.server import (
     sandbox,
     security,
     site,
+    sparql_route,
     upload,
 )
 from dxkg.server.backend import Backend, QueryTimeout
-from dxkg.server.errors import ServiceError
+from dxkg.server.errors import ServiceError, log_failure
 from dxkg.server.graph import source as graph_source
 from dxkg.server.options import Options
 
@@ -82,6 +81,7 @@ def create_app(store_dir, **options) -> Flask:
     security.install(app, opts.cors_origins)
     _error_handlers(app, metrics, opts)
     graphs.register(app)
+    sparql_route.install(app, app.extensions["dxkg"])
     return app
 
 
@@ -98,8 +98,7 @@ def _error_handlers(app: Flask, metrics: observability.Metrics, opts: Options) -
         if isinstance(e, QueryTimeout):
             metrics.count("query_timeouts")
         if e.detail:  # what the engine said stays here: it may hold a remote body or a path
-            event = {"ts": round(time.time(), 3), "event": "request_failed", "status": e.status, "detail": e.detail}
-            log.warning(json.dumps(event, ensure_ascii=False))
+            log_failure(e.status, e.detail)
         return text(e.status, e.message, e.headers)
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -27,6 +27,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import select
 import shutil
 import threading
 import time
@@ -150,11 +151,14 @@ class _Process:
             if isinstance(e, sandbox.SandboxUnavailable):
                 raise
             raise sandbox.SandboxUnavailable("the process stopped before reporting its network sandbox") from None
+        # ``Connection.poll`` builds a selector per call; one poll object serves every task
+        self._reply = select.poll()
+        self._reply.register(self.conn.fileno(), select.POLLIN)
 
     def call(self, task: dict, timeout: float | None) -> dict:
         """Send a task, wait for its reply; raises ``TimeoutError`` or ``EOFError``."""
         self.conn.send(task)
-        if not self.conn.poll(timeout):
+        if not self._reply.poll(None if timeout is None else max(0, int(timeout * 1000))):
             raise TimeoutError
         return self.conn.recv()
 
@@ -215,7 +219,7 @@ class Backend:
             return {
                 "op": op,
                 "generation": self.generation,
-                "replica": str(self._replica(self.generation)),
+                "replica": f"{self._replicas}{os.sep}{self.generation}",  # _replica(), without Path's cost
                 "limit": self.timeout + LIMIT_GRACE,
                 **kw,
             }

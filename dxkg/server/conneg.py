@@ -6,8 +6,11 @@ The tables are in ``dxkg.kg.formats``; format keys travel to worker processes as
 
 from __future__ import annotations
 
+import functools
+
 from flask import request
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from dxkg.kg import formats
 
@@ -22,15 +25,26 @@ def best(table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:
     ``extra`` types (e.g. ``text/html``) are offered after the table, so they are chosen only
     when asked for by name: a browser gets HTML, ``*/*`` gets the table's default.
     """
-    offered = list(table) + list(extra)
-    if not request.accept_mimetypes:
-        return next(iter(table.values()))
-    # media type parameters (``text/turtle; charset=utf-8``) would make werkzeug miss a match
-    accept = MIMEAccept([(v.split(";")[0].strip(), q) for v, q in request.accept_mimetypes])
-    mt = accept.best_match(offered)
+    return best_for(request.headers.get("Accept", ""), table, extra)
+
+
+def best_for(accept: str, table: dict[str, str], extra: tuple[str, ...] = ()) -> str | None:
+    """``best`` for an ``Accept`` header's text (``""``: none sent)."""
+    mt = _best_match(accept, tuple(table), extra)
     if mt is None:
         return None
     return mt if mt in extra else table[mt]
+
+
+@functools.lru_cache(maxsize=512)
+def _best_match(accept: str, offered: tuple[str, ...], extra: tuple[str, ...]) -> str | None:
+    """The media type to answer with; cached, as clients send the same few headers again and
+    again and parsing one costs more than the rest of a light query's handling."""
+    parsed = parse_accept_header(accept, MIMEAccept)
+    if not parsed:
+        return offered[0]
+    # media type parameters (``text/turtle; charset=utf-8``) would make werkzeug miss a match
+    return MIMEAccept([(v.split(";")[0].strip(), q) for v, q in parsed]).best_match(offered + extra)
 
 
 def acceptable_list(table: dict[str, str]) -> str:

@@ -95,24 +95,39 @@ def install(app: Flask, metrics: Metrics) -> None:
     def _log(resp):
         seconds = time.perf_counter() - g.get("t0", time.perf_counter())
         route = request.url_rule.rule if request.url_rule else "(unmatched)"
-        metrics.observe(route, request.method, resp.status_code, seconds)
-        access_log.info(
-            json.dumps(
-                {
-                    "ts": round(time.time(), 3),
-                    "remote": request.remote_addr,
-                    "method": request.method,
-                    "path": request.path,
-                    "route": route,
-                    "status": resp.status_code,
-                    "ms": round(seconds * 1000, 1),
-                    "bytes": resp.calculate_content_length(),
-                    "truncated": resp.headers.get("X-DXKG-Truncated") == "true",
-                },
-                ensure_ascii=False,
-            )
+        record(
+            metrics,
+            route,
+            request.method,
+            request.path,
+            request.remote_addr,
+            resp.status_code,
+            seconds,
+            resp.calculate_content_length(),
+            resp.headers.get("X-DXKG-Truncated") == "true",
         )
         return resp
+
+
+def record(metrics: Metrics, route, method, path, remote, status: int, seconds: float, size, truncated: bool) -> None:
+    """Count a request in the metrics and write its access-log line (one JSON object)."""
+    metrics.observe(route, method, status, seconds)
+    if access_log.isEnabledFor(logging.INFO):  # a record made here: Logger.info would walk the stack for its caller
+        line = json.dumps(
+            {
+                "ts": round(time.time(), 3),
+                "remote": remote,
+                "method": method,
+                "path": path,
+                "route": route,
+                "status": status,
+                "ms": round(seconds * 1000, 1),
+                "bytes": size,
+                "truncated": truncated,
+            },
+            ensure_ascii=False,
+        )
+        access_log.handle(logging.LogRecord(access_log.name, logging.INFO, __file__, 0, line, None, None))
 
 
 @bp.get("/healthz")

@@ -50,7 +50,11 @@ def sparql():
 def format_param() -> tuple[str | None, str | None] | None:
     """``format=`` or ``output=`` (Fuseki, Virtuoso): wins over Accept; the other kind of
     result keeps its negotiated format."""
-    value = request.values.get("format") or request.values.get("output")
+    return formats_named(request.values.get("format") or request.values.get("output"))
+
+
+def formats_named(value: str | None) -> tuple[str | None, str | None] | None:
+    """The (results, rdf) formats a ``format=``/``output=`` value names; None without one."""
     if not value:
         return None
     formats = conneg.requested(value)
@@ -82,43 +86,46 @@ def _graph_params(name: str) -> list[str]:
     values = request.args.getlist(name)
     if request.method == "POST" and request.mimetype == FORM:
         values += request.form.getlist(name)
-    for iri in values:
-        try:
-            ox.NamedNode(iri)
-        except ValueError:
-            raise ServiceError(400, f"{name} is not an absolute IRI: {iri!r}") from None
-    return values
+    return check_graphs(name, values)
 
 
-def _check_text(text: str, what: str, words: tuple[str, ...]) -> None:
+def check_text(text: str, what: str, words: tuple[str, ...], opts) -> sparql_text.Survey:
     """Refuse, before any worker sees it, text that is too long, nests too deeply, is not made
-    of SPARQL terminals, or names ``words`` (SERVICE/LOAD) when federation is off.
+    of SPARQL terminals, or names ``words`` (SERVICE/LOAD) when federation is off; else what
+    the one pass over its tokens found.
 
     The check is a friendly early error; it is not what keeps workers off the network.
     """
-    opts = current_app.extensions["dxkg"].options
     if len(text) > opts.max_query_len:
         raise ServiceError(
             400, f"the {what} is {len(text)} characters long; this service accepts at most {opts.max_query_len}"
         )
     try:
-        sparql_text.check_shape(text, opts.max_depth)
-        word = None if opts.allow_service else sparql_text.federated(text, words)
+        found = sparql_text.survey(text, opts.max_depth, () if opts.allow_service else words)
     except sparql_text.SparqlTextError as e:
         raise ServiceError(400, f"SPARQL syntax error: {e}") from None
-    if word:
+    if found.federated:
         raise ServiceError(
-            403, f"{word} is disabled on this service: it would make the server fetch data from other addresses"
+            403,
+            f"{found.federated} is disabled on this service: it would make the server fetch data from other addresses",
         )
+    return found
 
 
-def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (), formats=None) -> Response:
-    """Run a query in a worker and answer with the negotiated serialization (or ``formats``,
-    (results, rdf), where given)."""
-    svc = current_app.extensions["dxkg"]
-    _check_text(query, "query", ("SERVICE",))
-    results_format = (formats and formats[0]) or conneg.best(conneg.RESULT_TYPES)
-    rdf_format = (formats and formats[1]) or conneg.best(conneg.RDF_TYPES)
+def query_task(
+    opts,
+    query: str,
+    default_graphs: Sequence[str],
+    named_graphs: Sequence[str],
+    formats: tuple[str | None, str | None] | None,
+    accept: str,
+    base_iri: str,
+) -> dict:
+    """The worker task for a query request, after its checks: the text, the dataset, the
+    limits and the result formats (``formats`` from ``format=``, else negotiated by ``accept``)."""
+    found = check_text(query, "query", ("SERVICE",), opts)
+    results_format = (formats and formats[0]) or conneg.best_for(accept, conneg.RESULT_TYPES)
+    rdf_format = (formats and formats[1]) or conneg.best_for(accept, conneg.RDF_TYPES)
     if results_format is None and rdf_format is None:
         raise ServiceError(
             406,
@@ -130,16 +137,36 @@ def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequenc
         )
     task = {
         "query": query,
-        "base_iri": request.base_url,
-        "max_rows": svc.options.max_rows,
-        "max_triples": svc.options.max_triples,
+        "base_iri": base_iri,
+        "max_rows": opts.max_rows,
+        "max_triples": opts.max_triples,
         "results_format": results_format,
         "rdf_format": rdf_format,
     }
     if default_graphs or named_graphs:
         task.update(union=False, default_graphs=list(default_graphs), named_graphs=list(named_graphs))
     else:  # the query's own FROM/FROM NAMED, if any, must not be overridden by the union
-        task.update(union=not sparql_text.has_keyword(query, "FROM"))
+        task.update(union=not found.has_from)
+    return task
+
+
+def check_graphs(name: str, values: list[str]) -> list[str]:
+    """``values`` of the dataset parameter ``name``, each an absolute IRI, else 400."""
+    for iri in values:
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ServiceError(400, f"{name} is not an absolute IRI: {iri!r}") from None
+    return values
+
+
+def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (), formats=None) -> Response:
+    """Run a query in a worker and answer with the negotiated serialization (or ``formats``,
+    (results, rdf), where given)."""
+    svc = current_app.extensions["dxkg"]
+    task = query_task(
+        svc.options, query, default_graphs, named_graphs, formats, request.headers.get("Accept", ""), request.base_url
+    )
     reply = svc.backend.read("query", **task)
     resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[reply["format"]])
     resp.vary.add("Accept")
@@ -152,7 +179,7 @@ def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequenc
 def _update(update: str) -> Response:
     svc = current_app.extensions["dxkg"]
     security.require_token(svc.options.update_token)
-    _check_text(update, "update", sparql_text.FEDERATED)
+    check_text(update, "update", sparql_text.FEDERATED, svc.options)
     try:
         update = sparql_text.add_using(update, _graph_params("using-graph-uri"), _graph_params("using-named-graph-uri"))
     except ValueError as e:

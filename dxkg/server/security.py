@@ -35,14 +35,31 @@ def install(app: Flask, cors_origins: tuple[str, ...]) -> None:
             resp.headers.setdefault(k, v)
         origin = request.headers.get("Origin")
         if origin and cors_origins and _cors_read(request):
-            if "*" in cors_origins or origin in cors_origins:
-                resp.headers["Access-Control-Allow-Origin"] = origin
-                resp.headers["Access-Control-Allow-Methods"] = "GET, POST"
-                resp.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-                resp.headers["Access-Control-Expose-Headers"] = "X-DXKG-Truncated"
-                resp.headers["Access-Control-Max-Age"] = "600"
+            for k, v in cors_headers(origin, cors_origins):
+                resp.headers[k] = v
             resp.vary.add("Origin")
         return resp
+
+
+def cors_headers(origin: str, cors_origins: tuple[str, ...]) -> list[tuple[str, str]]:
+    """What lets a page from ``origin`` read an answer to a read request, if it may."""
+    if "*" not in cors_origins and origin not in cors_origins:
+        return []
+    return [
+        ("Access-Control-Allow-Origin", origin),
+        ("Access-Control-Allow-Methods", "GET, POST"),
+        ("Access-Control-Allow-Headers", "Accept, Content-Type"),
+        ("Access-Control-Expose-Headers", "X-DXKG-Truncated"),
+        ("Access-Control-Max-Age", "600"),
+    ]
+
+
+def read_headers(origin: str | None, cors_origins: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The security headers, and CORS for ``origin``, of an answer to a query (a read)."""
+    headers = list(SECURITY_HEADERS.items())
+    if origin and cors_origins:
+        headers += cors_headers(origin, cors_origins)
+    return headers
 
 
 def _cors_read(req) -> bool:

@@ -91,12 +91,18 @@ def _scan(text: str) -> Iterator[re.Match]:
     """One match per token, in order; every character belongs to exactly one (``bad`` catches
     the rest), so ``finditer`` never skips text and the scan runs at the regex engine's speed."""
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind == "bad":
-            raise SparqlTextError(f"unexpected character {m.group()!r} at {_where(text, m.start())}")
-        if kind == "open_string" or kind == "open_long_string":
-            raise SparqlTextError(f"unterminated string starting at {_where(text, m.start())}")
+        if m.lastgroup in _REFUSED:
+            _refuse(text, m)
         yield m
+
+
+_REFUSED = ("bad", "open_string", "open_long_string")
+
+
+def _refuse(text: str, m: re.Match) -> None:
+    if m.lastgroup == "bad":
+        raise SparqlTextError(f"unexpected character {m.group()!r} at {_where(text, m.start())}")
+    raise SparqlTextError(f"unterminated string starting at {_where(text, m.start())}")
 
 
 def tokens(text: str) -> Iterator[Token]:
@@ -126,13 +132,7 @@ def federated(text: str, words: tuple[str, ...] = FEDERATED) -> str | None:
 
     Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``.
     """
-    for m in _scan(text):
-        if m.lastgroup in ("name", "bnode"):
-            for piece in _pieces(m.group()):
-                for word in words:
-                    if _starts_with_keyword(piece, word):
-                        return word
-    return None
+    return survey(text, None, words).federated
 
 
 def _pieces(name: str) -> Iterator[str]:
@@ -160,24 +160,78 @@ def check_shape(text: str, max_depth: int) -> None:
     pyoxigraph parses and evaluates recursively: thousands of nested groups exhaust a
     worker's stack, so such text is refused before it reaches one.
     """
+    survey(text, max_depth)
+
+
+def _federated_word(name: str, words: tuple[str, ...]) -> str | None:
+    return next((w for piece in _pieces(name) for w in words if _starts_with_keyword(piece, w)), None)
+
+
+_BRACKET = re.compile(r"[{(\[]")  # an IRI without one cannot deepen the nesting
+
+
+def _too_deep(text: str, pos: int, max_depth: int) -> None:
+    raise SparqlTextError(
+        f"the text nests brackets more than {max_depth} levels deep "
+        f"(at {_where(text, pos)}); this service accepts at most that"
+    )
+
+
+@dataclass(frozen=True)
+class Survey:
+    federated: str | None  # the first of the words asked for that pyoxigraph could read as a keyword
+    has_from: bool  # a FROM keyword: the query names its own dataset
+
+
+def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Survey:
+    """Everything the HTTP process checks in request text, in one pass over its tokens (a
+    request is lexed once): ``SparqlTextError`` for text that is not SPARQL terminals or
+    nests deeper than ``max_depth`` (``None``: no limit) — raised even after a federated
+    word, so a malformed text is always a syntax error — then the first of ``words``
+    (``federated``) and whether ``FROM`` is a keyword of it.
+    """
     depth = 0
-    for m in _scan(text):
+    word = None
+    has_from = False
+    upper = [w.upper() for w in words]
+    for m in _TOKEN.finditer(text):  # ``_scan`` inlined: this runs for every query served
         kind = m.lastgroup
-        if kind == "punct" or kind == "iri":
+        if kind == "ws":
+            continue
+        if kind == "name" or kind == "bnode":
+            name = m.group().upper()
+            if name == "FROM" and kind == "name":
+                has_from = True
+            if word is None:
+                for w in upper:
+                    # a piece is part of the name: a name without the word anywhere cannot start with it
+                    if w in name:
+                        word = _federated_word(m.group(), words)
+                        break
+        elif max_depth is None:
+            pass
+        elif kind == "punct":  # one bracket, or an operator of two characters that holds none
+            tok = m.group()
+            if tok in _OPENERS:
+                depth += 1
+                if depth > max_depth:
+                    _too_deep(text, m.start(), max_depth)
+            elif tok in _CLOSERS:
+                depth -= 1
+        elif kind == "iri" and _BRACKET.search(m.group()):
             # an IRI-shaped ``<(((…)>`` may be read by pyoxigraph as ``<`` and nested parentheses
             before = depth
             for i, ch in enumerate(m.group()):
                 if ch in _OPENERS:
                     depth += 1
                     if depth > max_depth:
-                        raise SparqlTextError(
-                            f"the text nests brackets more than {max_depth} levels deep "
-                            f"(at {_where(text, m.start() + i)}); this service accepts at most that"
-                        )
+                        _too_deep(text, m.start() + i, max_depth)
                 elif ch in _CLOSERS:
                     depth -= 1
-            if kind == "iri":
-                depth = max(depth, before)
+            depth = max(depth, before)
+        elif kind in _REFUSED:
+            _refuse(text, m)
+    return Survey(word, has_from)
 
 
 def add_using(update: str, using: list[str], using_named: list[str]) -> str:
