@@ -12,10 +12,48 @@ def nfc(s: str) -> str:
 
 
 def fold(s: str) -> str:
-    """Lower-case, accents removed, đ→d: for accent-insensitive matching and search."""
+    """Lower-case, accents removed, đ→d: for accent-insensitive matching and search.
+
+    Character by character through a table filled on first use (``str.translate``): the
+    loaders fold every cell and line, and decomposing each text anew was the largest part
+    of reading a long table. A character whose folding depends on its neighbours is
+    folded with the whole text instead (``_fold_text``)."""
+    if not s or s.isascii():
+        return (s or "").lower()
+    try:
+        return s.translate(_FOLDED)
+    except _NeedsContext:
+        return _fold_text(s)
+
+
+def _fold_text(s: str) -> str:
     s = unicodedata.normalize("NFD", s or "")
     s = "".join(c for c in s if unicodedata.category(c) != "Mn")
     return s.replace("đ", "d").replace("Đ", "D").lower()
+
+
+class _NeedsContext(Exception):
+    """A character folds differently next to others (not a LookupError: ``translate``
+    would leave the character as it is)."""
+
+
+class _FoldTable(dict):
+    """Code point → the character folded alone, computed on first use. Folding alone is
+    folding in context unless the character lowers by context (final sigma) or
+    decomposes into a combining mark that is kept, which canonical ordering could move."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        kept_marks = any(
+            unicodedata.combining(d) and unicodedata.category(d) != "Mn" for d in unicodedata.normalize("NFD", c)
+        )
+        if kept_marks or c == "\u03a3":
+            raise _NeedsContext(c)
+        folded = self[code] = _fold_text(c)
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 def fold_same_length(text: str) -> str:
@@ -31,7 +69,12 @@ def _fold_char(c: str) -> str:
     return (fold(c) or " ")[0]
 
 
+_SLUG_GAPS = re.compile(r"[^a-z0-9]+")
+
+
+@functools.lru_cache(maxsize=16384)
 def slug(s: str, maxlen: int = 80) -> str:
-    """ASCII slug for IRIs: deterministic, readable ("Sở TT&TT" → "so-tt-tt")."""
-    s = re.sub(r"[^a-z0-9]+", "-", fold(s)).strip("-")
+    """ASCII slug for IRIs: deterministic, readable ("Sở TT&TT" → "so-tt-tt"). Cached: the
+    builder slugs the same file stem, appendix and agency names for every row."""
+    s = _SLUG_GAPS.sub("-", fold(s)).strip("-")
     return s[:maxlen].rstrip("-") or "x"

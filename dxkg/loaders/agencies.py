@@ -14,6 +14,7 @@ written ("VNPT Hà Nam").
 
 from __future__ import annotations
 
+import functools
 import re
 
 from dxkg.domain.issuers import issuer_name
@@ -254,12 +255,14 @@ def _rejoin_brackets(pieces: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def canonical_agency(name: str) -> AgencyRef | None:
     """The canonical agency for one name as written, or None for an empty name.
 
     Catalogued names and aliases resolve to their canonical form; district-level
     people's committees keep their place ("UBND thành phố Phủ Lý"); other names are kept
-    as written, kind guessed from their first word."""
+    as written, kind guessed from their first word. Cached (the record is frozen): a long
+    appendix names the same few agencies on every row."""
     written = clean(name).strip(" .,;:-")
     if not written:
         return None
@@ -340,13 +343,19 @@ def issuer_of_code(code: str | None) -> AgencyRef | None:
 
 def parse_agency_cell(text: str) -> list[AgencyRef]:
     """Agencies listed in one table cell, canonical and without repeats."""
+    return list(_agency_cell(text))
+
+
+@functools.lru_cache(maxsize=8192)
+def _agency_cell(text: str) -> tuple[AgencyRef, ...]:
+    """``parse_agency_cell``, cached: the lead and cooperating cells of a long table repeat."""
     out, seen = [], set()
     for piece in split_agencies(text):
         ref = canonical_agency(piece)
         if ref and (ref.name, ref.province) not in seen:
             seen.add((ref.name, ref.province))
             out.append(ref)
-    return out
+    return tuple(out)
 
 
 def find_agencies(text: str) -> list[AgencyRef]:

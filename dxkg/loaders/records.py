@@ -79,7 +79,7 @@ class DocRelation:
     span: Span
 
 
-@dataclass
+@dataclass(frozen=True)
 class AgencyRef:
     """An agency named in a cell or sentence, resolved to a canonical name.
 

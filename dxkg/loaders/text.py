@@ -10,21 +10,36 @@ from dxkg.domain.places import PROVINCES_2008, PROVINCES_2025_NEW
 from dxkg.domain.text import fold
 
 _TAG = re.compile(r"<[^>]+>")
+_BREAK = re.compile(r"<\s*(br|/li|/p)\s*/?>", re.I)
+_EMPHASIS = re.compile(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)")
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def _unmarked(s: str) -> str:
+    """Text without HTML tags, entities and Markdown emphasis. Each step runs only when its
+    mark is in the text: a long table calls this for every cell, and most cells have none."""
+    s = s or ""
+    if "<" in s:
+        s = _TAG.sub(" ", _BREAK.sub("\n", s))
+    if "&" in s:
+        s = html.unescape(html.unescape(s))  # "&amp;amp;" occurs in exports
+    if "*" in s or "_" in s:
+        s = _EMPHASIS.sub("", s)
+    return s.replace("\u00a0", " ") if "\u00a0" in s else s
 
 
 def strip_markup(s: str) -> str:
     """Cell/line text without HTML tags, Markdown emphasis, or entities; spaces collapsed."""
-    s = re.sub(r"<\s*(br|/li|/p)\s*/?>", "\n", s or "", flags=re.I)
-    s = _TAG.sub(" ", s)
-    s = html.unescape(html.unescape(s))  # "&amp;amp;" occurs in exports
-    s = re.sub(r"\*\*|__|(?<!\w)\*(?!\s)|(?<!\s)\*(?!\w)", "", s)
-    s = s.replace("\u00a0", " ")
-    return re.sub(r"[ \t]+", " ", s).strip()
+    s = _unmarked(s)
+    if "\t" in s or "  " in s:
+        s = _BLANKS.sub(" ", s)
+    return s.strip()
 
 
 def clean(s: str) -> str:
-    """One-line form of a cell or sentence: markup stripped, all white space collapsed."""
-    return re.sub(r"\s+", " ", strip_markup(s)).strip()
+    """One-line form of a cell or sentence: markup stripped, all white space collapsed
+    (``split`` and ``re``'s ``\\s`` agree on what white space is)."""
+    return " ".join(_unmarked(s).split())
 
 
 _PROV_FOLDED = sorted(((fold(p), p) for p in PROVINCES_2008 + PROVINCES_2025_NEW), key=lambda x: -len(x[0]))
@@ -46,8 +61,4 @@ def find_province(text: str) -> str | None:
 
 def province_named(text: str) -> str | None:
     """Canonical province whose name is exactly ``text`` (accent-insensitive)."""
-    f = fold(text).strip()
-    for folded, name in _PROV_FOLDED:
-        if f == folded:
-            return name
-    return None
+    return _PROV_BY_FOLDED.get(fold(text).strip())
