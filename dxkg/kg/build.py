@@ -82,25 +82,29 @@ class Builder(RowsMixin, SystemsMixin):
         """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
         return BuildResult(graphs=dict(self.graphs(docs)), documents=list(docs))
 
-    def graphs(self, docs: Sequence[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    def graphs(self, docs: Sequence[ParsedDocument], flush=None) -> Iterator[tuple[str, list[ox.Quad]]]:
         """(graph IRI, quads) one graph at a time — the ontology, each document's, then the
         shared graph — so a caller can load each and let it go. ``docs`` is read twice, in
         order: first every name (resolution needs all of them before any node is written),
         then one document at a time (a sequence that reads them back from disk keeps one
-        document's records in memory, see ``kg.pipeline``)."""
+        document's records in memory, see ``kg.pipeline``). With ``flush(graph IRI, quads)``,
+        a document's quads are handed over in pieces as they are written (``GraphWriter``),
+        and what is yielded for it is the last piece."""
         mentioned, owns = [], []
         for doc in docs:
             mentioned += self._all_refs(doc)
             owns.append(doc.own)
         refs = [MERGER_ACT] + mentioned + [own for own in owns if own]
+        del mentioned, owns
         for ref in refs:
             self.resolver.add(ref)
         for ref in refs:  # every mention merged into its node before any node is written
             self.resolver.node(ref)
+        del refs  # the nodes hold what the graphs need; the mentions are read again with their document
         yield ONTOLOGY_GRAPH, self.ontology_graph()
         self.reorganisation()
         for doc in docs:
-            w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places)
+            w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places, flush)
             src = self.document(w, doc)
             for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")
@@ -265,8 +269,8 @@ class Builder(RowsMixin, SystemsMixin):
         w = self.shared
         n = self.resolver.node(ref)
         iri = n.iri
-        if ref.written != n.symbol:
-            w.add(iri, SKOS + "altLabel", vi(ref.written))
+        if ref.written != n.symbol and self._first("written", iri, ref.written):
+            w.add(iri, SKOS + "altLabel", vi(ref.written))  # once, not once per mention
         if not self._first("document", iri):
             return iri
         w.typed(iri, DX + "LegalDocument", ELI + "LegalResource")

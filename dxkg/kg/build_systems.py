@@ -48,11 +48,14 @@ class SystemsMixin:
 
     shared: GraphWriter
     place: Callable[[str | None], str]
+    _first: Callable[..., bool]
 
     def system(self, s: SystemRef, province: str | None) -> str:
         w = self.shared
         prov_ = None if s.national else (s.province or province)
         iri = iris.system(s.key, s.national, prov_)
+        if not self._first("system", s, prov_):  # described once per way it is written, not per mention
+            return iri
         w.typed(iri, DX + "InformationSystem")
         if not s.catalogued:
             w.typed(iri, DX + "RecognisedSystem")

@@ -20,6 +20,7 @@ ORG = PREFIXES["org"]
 DCT = PREFIXES["dcterms"]
 TIME = PREFIXES["time"]
 SCHEMA = PREFIXES["schema"]
+_TYPE = RDF + "type"
 
 
 def lit(v) -> ox.Literal:
@@ -39,22 +40,47 @@ def vi(text: str) -> ox.Literal:
     return ox.Literal(text, language="vi")
 
 
-class GraphWriter:
-    """Collects the quads of one named graph, with small helpers for the common shapes."""
+_VOCABULARY: dict[str, ox.NamedNode] = {}
 
-    def __init__(self, graph: str, places: dict | None = None):
+
+def _term(iri: str) -> ox.NamedNode:
+    """A predicate's or class's node, made once: the vocabulary is small and every quad
+    names a predicate (making a node checks its IRI, a third of the cost of a quad)."""
+    node = _VOCABULARY.get(iri)
+    if node is None:
+        node = _VOCABULARY[iri] = ox.NamedNode(iri)
+    return node
+
+
+class GraphWriter:
+    """Collects the quads of one named graph, with small helpers for the common shapes.
+
+    With ``flush``, every ``chunk`` quads are handed to ``flush(graph IRI, quads)`` as they
+    are written and ``quads`` holds only the rest: a long document's graph goes to the store
+    in pieces instead of being held whole."""
+
+    def __init__(self, graph: str, places: dict | None = None, flush=None, chunk: int = 50_000):
         self.graph = ox.NamedNode(graph)
         self.quads: list[ox.Quad] = []
         self.places = places or {}  # line → page and table row, for documents read from Word/PDF/scans
+        self.flush, self.chunk = flush, chunk
+        # the last subject and its node: the shapes write one subject's quads in a run
+        self._subject: str | None = None
+        self._subject_node = self.graph
 
     def add(self, s: str, p: str, o) -> None:
         if o is None or o == "":
             return
         if isinstance(o, str):
-            o = ox.NamedNode(o)
+            o = _term(o) if p == _TYPE else ox.NamedNode(o)
         elif not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
             o = lit(o)
-        self.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), o, self.graph))
+        if self._subject != s:
+            self._subject, self._subject_node = s, ox.NamedNode(s)
+        self.quads.append(ox.Quad(self._subject_node, _term(p), o, self.graph))
+        if self.flush is not None and len(self.quads) >= self.chunk:
+            self.flush(self.graph.value, self.quads)
+            self.quads = []
 
     def value(self, s: str, p: str, v) -> None:
         """A literal value (plain strings become literals, not IRIs)."""

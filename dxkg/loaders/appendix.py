@@ -225,9 +225,11 @@ def _level(number: str) -> int:
     return 2 + number.count(".")
 
 
-def _is_group(line: _Line, following: list[_Line]) -> bool:
-    """Group rows: Roman or letter numbers; an Arabic number whose next numbered row is
-    its child ("1" then "1.1"); an unnumbered bold row with nothing but a title."""
+def _is_group(line: _Line, lines: list[_Line], k: int) -> bool:
+    """Group rows (``line`` is ``lines[k]``): Roman or letter numbers; an Arabic number whose
+    next numbered row is its child ("1" then "1.1"); an unnumbered bold row with nothing but
+    a title. The rows after it are read in place (a copy of them for every row made a long
+    table quadratic)."""
     if not line.title or is_total_label(line.title) or is_total_label(line.number):
         return False
     if _level(line.number) <= 1:
@@ -235,7 +237,7 @@ def _is_group(line: _Line, following: list[_Line]) -> bool:
     if line.has_content():
         return False
     if line.number:
-        nxt = next((f.number for f in following if f.number), "")
+        nxt = next((lines[j].number for j in range(k + 1, len(lines)) if lines[j].number), "")
         return nxt.startswith(line.number + ".")
     return line.row.bold
 
@@ -368,7 +370,7 @@ def _read_tasks(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
     for k, line in enumerate(lines):
         if is_total_label(line.title) or is_total_label(line.number):
             out.totals += _budget_totals(line, ctx, tasks)
-        elif _is_group(line, lines[k + 1 :]):
+        elif _is_group(line, lines, k):
             ctx.enter_group(line)
         elif line.title or line.has_content():
             ctx.leave_groups_below(line)
@@ -471,7 +473,7 @@ def _read_indicators(lines: list[_Line], ctx: _Context, out: AppendixData) -> No
     for k, line in enumerate(lines):
         if is_total_label(line.title) or is_total_label(line.number):
             continue
-        if _is_group(line, lines[k + 1 :]):
+        if _is_group(line, lines, k):
             ctx.enter_group(line)
             parent = None
             continue

@@ -103,7 +103,7 @@ class AgencyMention:
     span: Span
 
 
-@dataclass
+@dataclass(frozen=True)
 class SystemRef:
     """An information system named in text, resolved to a canonical key."""
 

@@ -24,7 +24,9 @@ sentence opened with ("Duy trì SOC …; kết nối … lên NCSC").
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from dxkg.domain.systems import CATALOGUE, SYSTEM_HEADS, guess_category
@@ -65,9 +67,11 @@ _COUNT = re.compile(
 )
 
 
-def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef]]:
+@functools.lru_cache(maxsize=8192)
+def _mentions(text: str, province: str | None) -> tuple[tuple[int, int, SystemRef], ...]:
     """Catalogued systems in ``text`` as (start, end, SystemRef), overlaps resolved in
-    favour of the longer match."""
+    favour of the longer match. Cached (the records are frozen): every catalogue pattern
+    runs over every cell, and a long table repeats its agency, deadline and amount cells."""
     folded = fold_same_length(text)
     hits = []
     for order, (key, name, cat, national, rx) in enumerate(_COMPILED):
@@ -100,7 +104,7 @@ def _mentions(text: str, province: str | None) -> list[tuple[int, int, SystemRef
         )
         last_end = end
     out += [m for m in _named(text, folded, province) if not any(m[0] < e and s < m[1] for s, e, _ in out)]
-    return _merge_repeats(text, sorted(out, key=lambda m: m[0]))
+    return tuple(_merge_repeats(text, sorted(out, key=lambda m: m[0])))
 
 
 _HEAD_ALT = "|".join(sorted(SYSTEM_HEADS, key=len, reverse=True))
@@ -313,7 +317,7 @@ def _clause_bounds(sentence: str) -> list[tuple[int, int]]:
     return bounds
 
 
-def _topic(found: list, folded: str, clauses: list) -> tuple | None:
+def _topic(found: Sequence, folded: str, clauses: list) -> tuple | None:
     """The system a sentence opens with, as its subject: near the start of the first
     clause and not the object of a link verb."""
     if not found or found[0][0] > 40 or found[0][0] >= clauses[0][1]:
@@ -399,7 +403,7 @@ def _link(a: SystemRef, b: SystemRef, relation: str, between: str, span: Span) -
     return SystemLink(a, relation, b, span, directed=relation == "uses_data_from")
 
 
-def _counts(found: list, folded: str, clauses: list, topic) -> dict:
+def _counts(found: Sequence, folded: str, clauses: list, topic) -> dict:
     """Stated counts ("kết nối 16 hệ thống qua LGSP") by id of the SystemRef they belong
     to: the system after "qua" in the clause, else the nearest one before the count,
     else the sentence's opening system."""
