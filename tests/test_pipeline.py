@@ -56,3 +56,20 @@ def test_graphs_come_one_at_a_time_and_match_the_whole_build(tmp_path):
 )
 def test_the_first_province_named_is_found_with_one_pattern(text, province):
     assert find_province(text) == province
+
+
+def test_workers_keep_the_documents_on_disk_and_send_back_what_the_report_needs(tmp_path):
+    """With a spill folder each worker pickles its document there and the main process gets
+    only the counts and issues; a file that cannot be read leaves no gap in the order."""
+    folder = tmp_path / "plans"
+    paths = synth_text.write_corpus(folder, 2, 20_000)
+    (folder / "plan-0000b.txt").write_bytes(b"\x00\x01 binary")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    messages: list[str] = []
+    spilled, skipped = parse_all([folder], messages.append, jobs=2, spill=spill)
+    in_memory, _ = parse_all(paths, lambda m: None, jobs=1)
+    assert [s[0] for s in skipped] == [str(folder / "plan-0000b.txt")]
+    assert len(spilled) == 2 and len(spilled.issues) == 2
+    assert [d.tasks for d in spilled] == [d.tasks for d in in_memory]
+    assert sum(m.startswith("[") for m in messages) == 3 and "tasks" in messages[0]

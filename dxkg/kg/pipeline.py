@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from dxkg.kg.build import Builder
@@ -37,32 +38,64 @@ EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
 LOAD_CHUNK = 50_000
 
 
-def _parse(path: str):
-    """One document in a worker process: its records (without the text lines, which the
-    graph does not need), or the reason it cannot be read."""
+@dataclass
+class _Read:
+    """What the report and the checks need of one parsed document, small enough to send
+    back from a worker: the file, counts of its records, its issues, and the document
+    itself unless the worker kept it on disk."""
+
+    file: str
+    counts: str
+    issues: list
+    doc: object = None
+
+
+def _parse(path: str, spill_to: str | None = None):
+    """One document in a worker process: what was read, or the reason it cannot be read.
+    The document goes without its text lines (the graph does not need them), pickled to
+    ``spill_to`` when given: the main process then never holds or copies it while the
+    other documents are parsed."""
     try:
         doc = parse_document(path)
     except DocumentError as e:
         return None, (e.line, e.message)
-    for d in [doc, *doc.attached]:
+    parts = [doc, *doc.attached]  # a decision and the plan it issues: one file, counted together
+    for d in parts:
         d.lines = []
-    return doc, None
+    counts = (
+        f"{sum(len(d.tasks) for d in parts)} tasks, {sum(len(d.indicators) for d in parts)} indicators, "
+        f"{sum(len(d.services) for d in parts)} services, {sum(len(d.refs) for d in parts)} references, "
+        f"{sum(len(d.system_links) for d in parts)} system links"
+        + (f" ({len(doc.attached)} attached document)" if doc.attached else "")
+    )
+    read = _Read(doc.file, counts, [i for d in parts for i in d.issues])
+    if spill_to:
+        with open(spill_to, "wb") as f:
+            pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
+    else:
+        read.doc = doc
+    return read, None
 
 
 class Spilled(Sequence):
     """Parsed documents kept on disk (pickled) and read back one at a time: the build reads
     them twice (every name first, then one graph per document), and memory holds one
-    document's records instead of every document's."""
+    document's records instead of every document's. ``issues`` holds each document's
+    issues (``incomplete`` reads them without reading the documents)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.paths: list[Path] = []
+        self.issues: list[list] = []
 
-    def append(self, doc) -> None:
-        path = self.folder / f"{len(self.paths):06d}.pickle"
-        with open(path, "wb") as f:
-            pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
+    def path(self, k: int) -> Path:
+        """Where the ``k``-th document read goes (a worker writes it there)."""
+        return self.folder / f"{k:06d}.pickle"
+
+    def add(self, path: Path, issues: list) -> None:
+        """A document a worker has already written to ``path``."""
         self.paths.append(path)
+        self.issues.append(issues)
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -74,13 +107,15 @@ class Spilled(Sequence):
             return pickle.load(f)
 
 
-def _parsed(files: list[str], jobs: int) -> Iterator[tuple]:
-    """(file, document or None, error or None) in file order, parsed by ``jobs`` processes."""
+def _parsed(files: list[str], jobs: int, spill: Spilled | None) -> Iterator[tuple]:
+    """(file, what was read or None, error or None) in file order, parsed by ``jobs``
+    processes; with ``spill``, the k-th file's document is written to ``spill.path(k)``."""
+    targets = [str(spill.path(k)) if spill is not None else None for k in range(len(files))]
     if jobs <= 1 or len(files) <= 1:
-        yield from ((f, *_parse(f)) for f in files)
+        yield from ((f, *_parse(f, t)) for f, t in zip(files, targets, strict=True))
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from ((f, *r) for f, r in zip(files, pool.map(_parse, files), strict=True))
+        yield from ((f, *r) for f, r in zip(files, pool.map(_parse, files, targets), strict=True))
 
 
 def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spill=None) -> tuple[list | Spilled, list]:
@@ -96,9 +131,10 @@ def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spi
             continue
         stems.add(stem)
         unique.append(str(f))
-    docs: list | Spilled = Spilled(spill) if spill else []
+    spilled = Spilled(spill) if spill else None
+    docs: list = []
     t0, done = time.perf_counter(), 0
-    for i, (f, doc, error) in enumerate(_parsed(unique, jobs or os.cpu_count() or 1), 1):
+    for i, (f, read, error) in enumerate(_parsed(unique, jobs or os.cpu_count() or 1, spilled), 1):
         size = Path(f).stat().st_size
         done += size
         rate = f"{done / 1e6 / max(time.perf_counter() - t0, 1e-9):.2f} MB/s"
@@ -106,19 +142,15 @@ def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spi
             skipped.append((f, *error))
             report(f"[{i}/{len(unique)}] {f}: SKIPPED: line {error[0]}: {error[1]}")
             continue
-        parts = [doc, *doc.attached]  # a decision and the plan it issues: one file, counted together
-        report(
-            f"[{i}/{len(unique)}] {doc.file} ({size / 1e3:.0f} kB): {sum(len(d.tasks) for d in parts)} tasks, "
-            f"{sum(len(d.indicators) for d in parts)} indicators, {sum(len(d.services) for d in parts)} services, "
-            f"{sum(len(d.refs) for d in parts)} references, {sum(len(d.system_links) for d in parts)} system links"
-            + (f" ({len(doc.attached)} attached document)" if doc.attached else "")
-            + f" ({rate})"
-        )
-        for issue in (i for d in parts for i in d.issues):
+        report(f"[{i}/{len(unique)}] {read.file} ({size / 1e3:.0f} kB): {read.counts} ({rate})")
+        for issue in read.issues:
             kind = "error" if issue.reader else "warning"
             report(f"    {kind}: {issue.file}:{issue.line}: {issue.message}")
-        docs.append(doc)
-    return docs, skipped
+        if spilled is not None:
+            spilled.add(spilled.path(i - 1), read.issues)
+        else:
+            docs.append(read.doc)
+    return (spilled if spilled is not None else docs), skipped
 
 
 def incomplete(docs, report) -> list[str]:
@@ -126,14 +158,18 @@ def incomplete(docs, report) -> list[str]:
     (``lost FILE:LINE``) and readers that raised (``failed FILE: the NAME reader…``). Any of
     them makes the exit code 3, and ``--strict`` refuse the swap."""
     problems = []
-    for doc in docs:
-        for issue in (i for d in (doc, *doc.attached) for i in d.issues):
-            if issue.lost:
-                problems.append(f"lost {issue.file}:{issue.line}: {issue.message}")
-            elif issue.reader:
-                problems.append(
-                    f"failed {issue.file}: the {issue.reader} reader raised, its facts are missing: {issue.message}"
-                )
+    issues = (
+        docs.issues
+        if isinstance(docs, Spilled)
+        else [[i for d in (doc, *doc.attached) for i in d.issues] for doc in docs]
+    )
+    for issue in (i for found in issues for i in found):
+        if issue.lost:
+            problems.append(f"lost {issue.file}:{issue.line}: {issue.message}")
+        elif issue.reader:
+            problems.append(
+                f"failed {issue.file}: the {issue.reader} reader raised, its facts are missing: {issue.message}"
+            )
     for line in problems:
         report(line)
     return problems
