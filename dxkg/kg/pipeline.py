@@ -32,9 +32,9 @@ from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH
 from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
-# quads per bulk load, handed over while a document's graph is written: pyoxigraph's bulk
-# loader buffers what it is given (a 1 MB table's 250,000 quads at once took 220 MB more),
-# and each call has a fixed cost (1M quads: 8.8 CPU-s in pieces of 20,000, 7.2 s of 50,000)
+# quads per bulk load, handed over while a document's graph is written: the loader buffers
+# what it is given (a 1 MB table's 250,000 quads at once took 220 MB more) and each call
+# has a fixed cost and leaves files (1M quads: 8.8 CPU-s in pieces of 20,000, 7.2 of 50,000)
 LOAD_CHUNK = 50_000
 
 
@@ -224,22 +224,27 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
 
 
 def _load(store, docs: Sequence, report, t0: float) -> list[str]:
-    """Each graph into ``store`` as soon as it is written, then the derived graph; returns
-    the graphs written (the derived one last)."""
-    n_quads = 0
+    """Each graph into ``store`` as it is written, in bulk loads of ``LOAD_CHUNK`` quads
+    across graphs (a call per small document would leave files per document), then the
+    derived graph; returns the graphs written (the derived one last)."""
+    n_quads, pending = 0, []
 
     def put(_graph: str, quads: list) -> None:  # the quads carry their graph
         nonlocal n_quads
-        for k in range(0, len(quads), LOAD_CHUNK):
-            store.load(quads[k : k + LOAD_CHUNK])
+        pending.extend(quads)
         n_quads += len(quads)
+        while len(pending) >= LOAD_CHUNK:  # across documents: one call per piece, not per graph
+            store.bulk_extend(pending[:LOAD_CHUNK])
+            del pending[:LOAD_CHUNK]
 
     graphs = []
     for g, quads in Builder().graphs(docs, flush=put):
         put(g, quads)
         graphs.append(g)
+    store.bulk_extend(pending)
     report(f"built {len(graphs)} graphs, {n_quads} quads from {len(docs)} documents in {time.perf_counter() - t0:.2f}s")
     report(f"derived graph: {refresh_derived(store)} triples (dependency and legal-basis closures)")
+    store.optimize()  # the bulk loader's files compacted (see EmbeddedStore.bulk_extend)
     return graphs + [DERIVED_GRAPH]
 
 
