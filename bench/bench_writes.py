@@ -3,23 +3,25 @@
 For the seeds store and the synthetic sizes asked for: one-triple ``INSERT DATA`` followed by
 an ``ASK`` reading it back (median of ``--runs``), through dxkg's ``/sparql`` (update token
 set) and through Oxigraph server's ``/update`` + ``/query`` on the same data; then peak
-resident memory of each server's process tree (``VmHWM`` summed) after the writes and a few
-whole-store scans. The goals (issue 12): write + read-back at L within 2× of the seeds store;
-dxkg under 1 GB at L with two query workers. Results go into ``bench/results.md`` between the
-``writes`` markers.
+resident memory of each server's process tree (``VmHWM`` summed) after the writes and heavy
+queries run two at a time. The goals (issue 12): write + read-back at L within 2× of the seeds
+store; dxkg under 1 GB at L with two query workers. Results go into ``bench/results.md``
+between the ``writes`` markers (``--out`` elsewhere).
 
-    python -m bench.bench_writes --sizes S,M        # L takes long to generate on a small machine
-    python -m bench.bench_writes --sizes L --cache /var/tmp/dxkg-bench   # generated once, reused
+    python -m bench.bench_writes --sizes S,M,L      # L: about 1.25M quads, minutes to generate
+    python -m bench.bench_writes --sizes S,M,L --cache /var/tmp/dxkg-bench   # generated once, reused
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -32,6 +34,9 @@ from dxkg.kg.store import EmbeddedStore
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 TOKEN = "bench-token"
 SCAN = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+# heavy queries run two at a time (one per query worker) while memory is measured: a whole-store
+# scan and a grouping that holds every subject per predicate
+HEAVY = (SCAN, "SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?p")
 BEGIN, END = "<!-- writes:begin -->", "<!-- writes:end -->"
 
 
@@ -61,6 +66,20 @@ def write_and_read(update, ask, runs: int) -> float:
         assert ask(f"ASK {{ GRAPH <http://bench.example/writes> {{ {s} ?p ?o }} }}"), "write not visible"
         times.append(time.perf_counter() - t0)
     return statistics.median(times)
+
+
+def heavy(get) -> None:
+    """Run the heavy queries twice over on two threads at once, so both query workers hold one."""
+
+    def run() -> None:
+        for query in HEAVY:
+            get(query).raise_for_status()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
 
 
 def dxkg_client(url: str):
@@ -99,13 +118,12 @@ def measure(size: str, runs: int, log, cache: Path | None = None) -> dict:
         t0 = time.perf_counter()
         quads = build(size, folder, cache)
         log(f"{size}: {quads} quads built in {time.perf_counter() - t0:.1f}s")
-        row = {"size": size, "quads": quads}
+        row = {"size": size, "quads": quads, "load": os.getloadavg()[0]}
         dx = servers.start_dxkg(folder, workers=2, env={"DXKG_UPDATE_TOKEN": TOKEN})
         try:
             update, ask = dxkg_client(dx.url)
             row["dxkg"] = write_and_read(update, ask, runs)
-            for _ in range(3):
-                requests.get(f"{dx.url}/sparql", params={"query": SCAN}, timeout=600).raise_for_status()
+            heavy(lambda q: requests.get(f"{dx.url}/sparql", params={"query": q}, timeout=600))
             row["dxkg_rss"] = dx.peak_rss()
         finally:
             dx.stop()
@@ -122,8 +140,7 @@ def measure(size: str, runs: int, log, cache: Path | None = None) -> dict:
             del nq
             update, ask = oxigraph_client(ox_srv.url)
             row["oxigraph"] = write_and_read(update, ask, runs)
-            for _ in range(3):
-                requests.get(f"{ox_srv.url}/query", params={"query": SCAN}, timeout=600).raise_for_status()
+            heavy(lambda q: requests.get(f"{ox_srv.url}/query", params={"query": q}, timeout=600))
             row["oxigraph_rss"] = ox_srv.peak_rss()
         finally:
             ox_srv.stop()
@@ -138,17 +155,20 @@ def report(rows: list[dict]) -> str:
         "### Writes and memory by size (`bench/bench_writes.py`)",
         "",
         "One-triple `INSERT DATA` + `ASK` read-back, median ms; peak resident memory of the server's",
-        "process tree after the writes and three whole-store scans (dxkg: HTTP process, writer, 2 query workers).",
+        "process tree (`VmHWM` summed) after the writes and heavy queries run two at a time — a whole-store",
+        "scan and a per-predicate `COUNT(DISTINCT ?s)` (dxkg: HTTP process, writer, 2 query workers);",
+        "load = 1-minute load average when the size was measured.",
         "",
-        "| size | quads | dxkg write+read ms | ÷ seeds | Oxigraph server ms | dxkg peak MB | Oxigraph peak MB |",
-        "|---|---|---|---|---|---|---|",
+        "| size | quads | dxkg write+read ms | ÷ seeds | Oxigraph server ms | dxkg peak MB | Oxigraph peak MB | load |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         ratio = f"{r['dxkg'] / seeds:.2f}×" if seeds else "–"
         oxi = f"{r['oxigraph'] * 1000:.1f}" if "oxigraph" in r else "–"
         oxi_mb = f"{r['oxigraph_rss'] / 1e6:.0f}" if "oxigraph_rss" in r else "–"
         lines.append(
-            f"| {r['size']} | {r['quads']} | {r['dxkg'] * 1000:.1f} | {ratio} | {oxi} | {r['dxkg_rss'] / 1e6:.0f} | {oxi_mb} |"
+            f"| {r['size']} | {r['quads']} | {r['dxkg'] * 1000:.1f} | {ratio} | {oxi} | {r['dxkg_rss'] / 1e6:.0f} "
+            f"| {oxi_mb} | {r['load']:.1f} |"
         )
     lines.append(END)
     return "\n".join(lines)
