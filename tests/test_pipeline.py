@@ -30,6 +30,8 @@ def test_parallel_parsing_builds_the_same_graph_as_one_process(tmp_path):
     progress = [m for m in messages if m.startswith("[")]
     assert len(progress) == 5 and all("kB" in m and "MB/s" in m for m in progress)  # in file order
     assert progress[0].startswith("[1/5] 000_") and progress[-1].startswith("[5/5] 004_")
+    writing = [m for m in messages if m.startswith("  writing [")]  # the second phase reports too
+    assert [m.split("]")[0] for m in writing] == [f"  writing [{k}/5" for k in range(1, 6)]
 
 
 def test_graphs_come_one_at_a_time_and_match_the_whole_build(tmp_path):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from dxkg.kg.build import Builder
 from dxkg.kg.derived import refresh_derived
-from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH
+from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
@@ -237,10 +237,15 @@ def _load(store, docs: Sequence, report, t0: float) -> list[str]:
             store.bulk_extend(pending[:LOAD_CHUNK])
             del pending[:LOAD_CHUNK]
 
-    graphs = []
+    graphs, t1 = [], time.perf_counter()
     for g, quads in Builder().graphs(docs, flush=put):
         put(g, quads)
         graphs.append(g)
+        if len(graphs) > 1 and g != SHARED_GRAPH:  # after the ontology: one graph per document
+            rate = n_quads / max(time.perf_counter() - t1, 1e-9)
+            report(
+                f"  writing [{len(graphs) - 1}/{len(docs)}] {g.rsplit('/', 1)[-1]}: {n_quads} quads so far ({rate:,.0f}/s)"
+            )
     store.bulk_extend(pending)
     report(f"built {len(graphs)} graphs, {n_quads} quads from {len(docs)} documents in {time.perf_counter() - t0:.2f}s")
     report(f"derived graph: {refresh_derived(store)} triples (dependency and legal-basis closures)")
