@@ -59,8 +59,12 @@ def both(service, method: str, path: str, **kw):
 
 def same(a, b) -> None:
     assert a.status == b.status
-    assert BNODE.sub(b"_:b", a.get_data()) == BNODE.sub(b"_:b", b.get_data())  # the description's
-    assert sorted(a.headers.items()) == sorted(b.headers.items())
+    # the service description's blank nodes are named afresh each time (and so its length varies)
+    assert BNODE.sub(b"_:b", a.get_data()) == BNODE.sub(b"_:b", b.get_data())
+    varies = {"Content-Length"} if BNODE.search(a.get_data()) else set()
+    assert sorted(h for h in a.headers.items() if h[0] not in varies) == sorted(
+        h for h in b.headers.items() if h[0] not in varies
+    )
 
 
 JSON = {"Accept": "application/sparql-results+json"}
