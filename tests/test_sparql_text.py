@@ -231,9 +231,9 @@ def test_what_pyoxigraph_runs_as_service_is_flagged(listener, data):
     query = data.draw(service_query(url))
     parsed, fetched = _fetches(query, url)
     if parsed:  # what pyoxigraph parses, the lexer reads without error
-        assert sparql_text.federated(query, ("SERVICE",)) == "SERVICE" or not fetched, query
+        assert sparql_text.survey(query, None, ("SERVICE",)).federated == "SERVICE" or not fetched, query
     if fetched:
-        assert sparql_text.federated(query, ("SERVICE",)) == "SERVICE", query
+        assert sparql_text.survey(query, None, ("SERVICE",)).federated == "SERVICE", query
 
 
 @SETTINGS
@@ -243,9 +243,9 @@ def test_what_pyoxigraph_runs_as_load_is_flagged(listener, data):
     update = data.draw(load_update(url))
     parsed, fetched = _fetches(update, url, update=True)
     if fetched:
-        assert sparql_text.federated(update) == "LOAD", update
+        assert sparql_text.survey(update, None, sparql_text.FEDERATED).federated == "LOAD", update
     if parsed:
-        sparql_text.federated(update)  # reads without error
+        sparql_text.survey(update, None, sparql_text.FEDERATED)  # reads without error
 
 
 @SETTINGS
@@ -256,7 +256,7 @@ def test_service_inside_an_update_is_flagged(listener, data):
     update = query.replace("SELECT * WHERE {", "INSERT { <http://e/a> <http://e/b> <http://e/c> } WHERE {", 1)
     parsed, fetched = _fetches(update, url, update=True)
     if fetched:
-        assert sparql_text.federated(update) == "SERVICE", update
+        assert sparql_text.survey(update, None, sparql_text.FEDERATED).federated == "SERVICE", update
 
 
 @settings(max_examples=200, deadline=None, database=None, suppress_health_check=list(HealthCheck))
@@ -266,7 +266,7 @@ def test_service_in_strings_iris_comments_and_names_is_not_flagged(listener, que
     parsed, fetched = _fetches(query.replace("http://127.0.0.1:9/", url), url)
     assert not fetched
     if parsed:
-        assert sparql_text.federated(query) is None, query
+        assert sparql_text.survey(query, None, sparql_text.FEDERATED).federated is None, query
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,7 @@ def test_the_reported_bypasses_are_flagged(listener, text):
     url = f"{listener}{uuid.uuid4().hex}/"
     text = text.replace("URL", url)
     assert _fetches(text, url, update="LOAD" in text)[1]  # pyoxigraph does fetch
-    assert sparql_text.federated(text) in ("SERVICE", "LOAD")
+    assert sparql_text.survey(text, None, sparql_text.FEDERATED).federated in ("SERVICE", "LOAD")
 
 
 def test_keywords_are_tokens():
@@ -308,10 +308,10 @@ def test_unterminated_strings_are_reported_with_their_place(text, where):
 
 
 def test_nesting_beyond_the_limit_is_refused_and_at_the_limit_accepted():
-    sparql_text.check_shape("SELECT * " + "{" * 10 + "}" * 10, max_depth=10)
+    sparql_text.survey("SELECT * " + "{" * 10 + "}" * 10, 10)
     for deep in ("{" * 11, "SELECT * { FILTER(" + "(" * 10 + "1" + ")" * 11 + " }", "[" * 11, "<" + "(" * 11 + ">"):
         with pytest.raises(sparql_text.SparqlTextError, match="more than 10 levels"):
-            sparql_text.check_shape(deep, max_depth=10)
+            sparql_text.survey(deep, 10)
 
 
 def test_using_parameters_apply_to_every_operation():
@@ -358,8 +358,8 @@ def test_pathological_text_is_lexed_in_linear_time():
             try:
                 for _ in sparql_text.tokens(text):
                     steps += 1
-                sparql_text.check_shape(text, 64)
-                sparql_text.federated(text)
+                sparql_text.survey(text, 64)
+                sparql_text.survey(text, None, sparql_text.FEDERATED)
             except sparql_text.SparqlTextError:
                 pass
             assert steps <= len(text), name

@@ -119,14 +119,14 @@ class EmbeddedStore:
     def load(self, data, *, graph: str | None = None, fmt: str = "nquads") -> None:
         """Add data: bytes/str in ``fmt`` or an iterable of pyoxigraph quads.
 
-        Quads go in as ordinary transactions of ``TRANSACTION_QUADS``, not through the bulk
-        loader: it writes table files of its own per call and places them below the levels
-        compaction merges, so a build loading graph by graph left one small file per index per
-        graph forever (2,550 files at size L). Every process opening the store reads every
-        file — each query worker reopens the writer's checkpoint after each write — so the
-        cost of a write grew with the number of graphs. Transactions fill the memtable and
-        are flushed and compacted into a few large files (17 instead of 281 at size M), no
-        slower. Text is bulk-loaded: it comes in large single calls (whole files).
+        Quads go in as ordinary transactions of ``TRANSACTION_QUADS``: right for additions to
+        a store (a document's graph, a replaced graph), which are flushed and compacted into
+        the store's few large table files. The bulk loader instead writes files of its own
+        per call that compaction does not merge, and every process opening the store reads
+        every file — each query worker reopens the writer's checkpoint after each write — so
+        a store loaded graph by graph that way made writes slower with every graph (2,550
+        files at size L). A build filling a fresh store uses ``bulk_extend`` in large pieces
+        and ``optimize`` once at the end. Text is bulk-loaded: it comes in large single calls.
         """
         to = ox.NamedNode(graph) if graph else None
         if isinstance(data, (bytes, str)):

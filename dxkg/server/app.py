@@ -29,8 +29,8 @@ from dxkg.server import (
     sparql_route,
     upload,
 )
-from dxkg.server.backend import Backend, QueryTimeout
-from dxkg.server.errors import ServiceError, log_failure
+from dxkg.server.backend import Backend
+from dxkg.server.errors import ServiceError, noted
 from dxkg.server.graph import source as graph_source
 from dxkg.server.options import Options
 
@@ -95,10 +95,7 @@ def _error_handlers(app: Flask, metrics: observability.Metrics, opts: Options) -
 
     @app.errorhandler(ServiceError)
     def _service(e: ServiceError):
-        if isinstance(e, QueryTimeout):
-            metrics.count("query_timeouts")
-        if e.detail:  # what the engine said stays here: it may hold a remote body or a path
-            log_failure(e.status, e.detail)
+        noted(e, metrics)
         return text(e.status, e.message, e.headers)
 
     @app.errorhandler(RequestEntityTooLarge)

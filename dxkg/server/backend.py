@@ -50,6 +50,8 @@ log = logging.getLogger("dxkg.server")
 
 
 class QueryTimeout(ServiceError):
+    counter = "query_timeouts"
+
     def __init__(self, seconds: float):
         super().__init__(
             504,

@@ -26,8 +26,7 @@ from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
 from werkzeug.wsgi import get_current_url
 
 from dxkg.server import conneg, observability, protocol, security
-from dxkg.server.backend import QueryTimeout
-from dxkg.server.errors import ServiceError, log_failure
+from dxkg.server.errors import ServiceError, noted
 
 log = logging.getLogger("dxkg.server")
 PATHS = ("/sparql", "/sparql/")
@@ -123,10 +122,7 @@ def _base_url(scheme: str, host, server: str, port: str, script: str, path: str)
 
 def _error(svc, e: ServiceError) -> tuple[int, list[tuple[str, str]], bytes, bool]:
     """As the Flask app's error handler answers: a short text, the detail to the log only."""
-    if isinstance(e, QueryTimeout):
-        svc.metrics.count("query_timeouts")
-    if e.detail:
-        log_failure(e.status, e.detail)
+    noted(e, svc.metrics)
     headers = [("Content-Type", "text/plain; charset=utf-8"), *e.headers.items()]
     return e.status, headers, (e.message.rstrip() + "\n").encode(), False
 

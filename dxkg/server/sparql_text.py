@@ -127,14 +127,6 @@ def _starts_with_keyword(name: str, word: str) -> bool:
     return prefix.startswith(word)
 
 
-def federated(text: str, words: tuple[str, ...] = FEDERATED) -> str | None:
-    """The first of ``words`` that pyoxigraph could read as a keyword in ``text``, if any.
-
-    Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``.
-    """
-    return survey(text, None, words).federated
-
-
 def _pieces(name: str) -> Iterator[str]:
     """The name, and the start of every rest of it after an unescaped inner dot.
 
@@ -152,15 +144,6 @@ def has_keyword(text: str, word: str) -> bool:
     """Whether ``word`` is a whole keyword token of ``text`` (``FROM``, ``USING``…)."""
     word = word.upper()
     return any(t.kind == "name" and t.text.upper() == word for t in tokens(text))
-
-
-def check_shape(text: str, max_depth: int) -> None:
-    """Refuse text nested deeper than ``max_depth`` brackets (``{``, ``(``, ``[``).
-
-    pyoxigraph parses and evaluates recursively: thousands of nested groups exhaust a
-    worker's stack, so such text is refused before it reaches one.
-    """
-    survey(text, max_depth)
 
 
 def _federated_word(name: str, words: tuple[str, ...]) -> str | None:
@@ -189,6 +172,11 @@ def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Sur
     nests deeper than ``max_depth`` (``None``: no limit) — raised even after a federated
     word, so a malformed text is always a syntax error — then the first of ``words``
     (``federated``) and whether ``FROM`` is a keyword of it.
+
+    Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``
+    (``FEDERATED``). Depth is limited because pyoxigraph parses and evaluates recursively:
+    thousands of nested groups exhaust a worker's stack, so such text is refused before it
+    reaches one.
     """
     depth = 0
     word = None
