@@ -35,6 +35,8 @@ def keys(text, province="Hà Nam"):
         ("Cơ sở dữ liệu quốc gia về dân cư", ["CSDL-DAN-CU"]),
         ("Trung tâm Điều hành đô thị thông minh thành phố Phủ Lý", []),  # a city's centre
         ("Đề án phát triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử", []),
+        ("Sở Thông tin và Truyền thông tỉnh Sóc Trăng (cũ) vận hành SOC", ["SOC"]),  # the place is not the SOC
+        ("dữ liệu của tỉnh Sóc Trăng", []),
     ],
 )
 def test_catalogue(text, expected):

@@ -78,6 +78,8 @@ def _mentions(text: str, province: str | None) -> tuple[tuple[int, int, SystemRe
         for m in rx.finditer(folded):
             if key in ("IOC", "APP-CDS") and _LOCAL_BELOW.match(folded[m.end() :]):
                 continue
+            if " " not in m.group() and not text[m.start() : m.end()].isascii():
+                continue  # an acronym is written in plain letters: "Sóc Trăng" is a place, not the SOC
             hits.append((m.start(), m.end(), order, key, name, cat, national))
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0]), h[2]))
     out, last_end = [], -1
