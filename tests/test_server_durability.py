@@ -117,7 +117,11 @@ def test_acknowledged_writes_survive_rebuilds_and_kills(tmp_path):
         t.join(600)
         assert not t.is_alive()
         rebuild(store, 99)
-        wait_until(lambda: _served_round(url[0]) == "99", 60, "the last rebuild being served")
+        try:
+            wait_until(lambda: _served_round(url[0]) == "99", 60, "the last rebuild being served")
+        except AssertionError as e:  # say what is served instead (this has failed once in CI, not reproduced)
+            health = requests.get(url[0] + "/healthz", timeout=60).text
+            raise AssertionError(f"{e}; served round {_served_round(url[0])!r}; /healthz: {health}") from None
     finally:
         kids = children(served.proc.pid)
         served.stop()
