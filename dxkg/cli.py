@@ -164,6 +164,7 @@ def cmd_serve(args) -> int:
         allow_service=args.allow_service,
         sandbox=not args.no_sandbox,
         reload_interval=args.reload_interval,
+        result_cache_mb=args.result_cache_mb,
         cors_origins=[o for o in (args.cors or "").split(",") if o],
     )
     return 0
@@ -282,6 +283,12 @@ def parser() -> argparse.ArgumentParser:
         "--reload-interval",
         type=float,
         help=f"seconds between checks for a store rebuilt by 'dxkg build' (0: never; default {DEFAULTS.reload_interval:g})",
+    )
+    s.add_argument(
+        "--result-cache-mb",
+        type=float,
+        help="megabytes of query answers kept for repeated queries, reused while the data is unchanged "
+        f"(0: none; default {DEFAULTS.result_cache_mb:g})",
     )
     s.set_defaults(fn=cmd_serve)
     ap.add_argument("--version", action="version", version=f"dxkg {version('dxkg')}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import partial
 
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -33,6 +34,7 @@ from dxkg.server.backend import Backend
 from dxkg.server.errors import ServiceError, noted
 from dxkg.server.graph import source as graph_source
 from dxkg.server.options import Options
+from dxkg.server.result_cache import ResultCache
 
 log = logging.getLogger("dxkg.server")
 
@@ -45,6 +47,7 @@ class Service:
     backend: Backend
     metrics: observability.Metrics
     reloader: reload.Reloader
+    results: ResultCache
 
 
 def create_app(store_dir, **options) -> Flask:
@@ -61,7 +64,9 @@ def create_app(store_dir, **options) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = opts.max_body
     app.config["MAX_FORM_MEMORY_SIZE"] = opts.max_body
     reloader = reload.Reloader(backend, metrics, opts.reload_interval)
-    app.extensions["dxkg"] = Service(opts, backend, metrics, reloader)
+    results = ResultCache(backend, int(opts.result_cache_mb * 1024 * 1024))
+    _watch(metrics, backend, results)
+    app.extensions["dxkg"] = Service(opts, backend, metrics, reloader, results)
     graph_source.install(app)
     i18n.install(app)
     for bp in (
@@ -83,6 +88,24 @@ def create_app(store_dir, **options) -> Flask:
     graphs.register(app)
     sparql_route.install(app, app.extensions["dxkg"])
     return app
+
+
+def _watch(metrics: observability.Metrics, backend: Backend, results: ResultCache) -> None:
+    """Metrics whose values the backend and the result cache keep."""
+    metrics.watch("worker_tasks_total", "counter", "Read tasks given to query workers.", lambda: backend.tasks)
+    for name, what in (
+        ("hits", "Queries answered from the result cache."),
+        ("misses", "Cacheable queries evaluated because no current answer was kept."),
+        ("bypasses", "Queries evaluated afresh because the request said Cache-Control: no-cache or no-store."),
+        ("uncacheable", "Queries evaluated because their answer may differ per evaluation (NOW, RAND, ...)."),
+        ("not_modified", "Queries answered 304 Not Modified (If-None-Match)."),
+        ("evictions", "Answers dropped from the result cache to stay within its size."),
+        ("too_large", "Answers not kept because they are larger than an eighth of the result cache."),
+    ):
+        metrics.watch(f"result_cache_{name}_total", "counter", what, partial(results.counts.__getitem__, name))
+    metrics.watch("result_cache_bytes", "gauge", "Bytes held by the result cache.", lambda: results.bytes)
+    metrics.watch("result_cache_entries", "gauge", "Answers held by the result cache.", lambda: len(results))
+    metrics.watch("result_cache_limit_bytes", "gauge", "Size limit of the result cache.", lambda: results.max_bytes)
 
 
 def _error_handlers(app: Flask, metrics: observability.Metrics, opts: Options) -> None:

@@ -190,6 +190,7 @@ class Backend:
         self._write_lock = threading.Lock()  # one write or reload at a time
         self._busy: dict[int, int] = {}  # id(worker) → generation of the task it runs
         self.generation = 0
+        self.tasks = 0  # read tasks given to workers: evaluations, for the metrics
         self._writer: _Process | None = None
         self._closed = False
         try:
@@ -266,6 +267,7 @@ class Backend:
         task = self._task(op, **kw)
         with self._lock:
             self._busy[id(p)] = task["generation"]
+            self.tasks += 1
         try:
             reply = p.call(task, self.timeout)
         except TimeoutError:

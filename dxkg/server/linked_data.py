@@ -57,10 +57,16 @@ def resource(sub: str):
     if not _known(iri):
         raise ServiceError(404, f"nothing is known about <{iri}>")
     if fmt != "text/html":
-        reply = _backend().read(
-            "query", query=f"DESCRIBE <{iri}>", union=True, results_format=None, rdf_format=fmt, max_rows=MAX_ROWS
+        reply = _results().read(
+            {
+                "query": f"DESCRIBE <{iri}>",
+                "union": True,
+                "results_format": None,
+                "rdf_format": fmt,
+                "max_rows": MAX_ROWS,
+            }
         )
-        resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[fmt])
+        resp = Response(reply.body, content_type=conneg.CONTENT_TYPES[fmt])
         resp.vary.add("Accept")
         return resp
     resp = Response(_page(iri))
@@ -139,32 +145,25 @@ _LABEL_IRIS = {
 }
 
 
-def _backend():
-    return current_app.extensions["dxkg"].backend
+def _results():
+    """The service's queries, answered again from memory while the data is unchanged."""
+    return current_app.extensions["dxkg"].results
 
 
 def _known(iri: str) -> bool:
-    reply = _backend().read(
-        "query",
-        query=f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}",
-        union=True,
-        results_format="json",
-        rdf_format=None,
-        max_rows=1,
+    query = f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"
+    reply = _results().read(
+        {"query": query, "union": True, "results_format": "json", "rdf_format": None, "max_rows": 1}
     )
-    return json.loads(reply["body"])["boolean"]
+    return json.loads(reply.body)["boolean"]
 
 
 def _select(template: str, iri: str) -> list[dict]:
-    reply = _backend().read(
-        "query",
-        query=template.replace("{iri}", iri),
-        union=True,
-        results_format="json",
-        rdf_format=None,
-        max_rows=MAX_ROWS,
+    query = template.replace("{iri}", iri)
+    reply = _results().read(
+        {"query": query, "union": True, "results_format": "json", "rdf_format": None, "max_rows": MAX_ROWS}
     )
-    return json.loads(reply["body"])["results"]["bindings"]
+    return json.loads(reply.body)["results"]["bindings"]
 
 
 def _is_provenance(predicate: str) -> bool:

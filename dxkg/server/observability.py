@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 
@@ -36,6 +37,12 @@ class Metrics:
             "store_reloads": 0,
             "store_reload_failures": 0,
         }
+        self.watched: list[tuple[str, str, str, Callable[[], float]]] = []
+
+    def watch(self, name: str, kind: str, help_text: str, read: Callable[[], float]) -> None:
+        """Render ``dxkg_NAME`` (a ``counter`` or ``gauge``) from a value kept elsewhere — the
+        result cache's counts and size, the tasks given to workers — read at each scrape."""
+        self.watched.append((name, kind, help_text, read))
 
     def count(self, name: str) -> None:
         with self._lock:
@@ -70,6 +77,8 @@ class Metrics:
                 out.append(f'dxkg_http_request_seconds_count{{route="{route}"}} {acc}')
             for name, n in self.counters.items():
                 out += [f"# TYPE dxkg_{name}_total counter", f"dxkg_{name}_total {n}"]
+        for name, kind, help_text, read in self.watched:  # their owners' locks, not this one
+            out += [f"# HELP dxkg_{name} {help_text}", f"# TYPE dxkg_{name} {kind}", f"dxkg_{name} {read()}"]
         return "\n".join(out) + "\n"
 
 

@@ -39,6 +39,7 @@ class Options:
     workers: int = field(default_factory=lambda: max(2, min(4, os.cpu_count() or 2)))
     queries_dir: Path | None = None  # named queries; None = the project's queries/
     reload_interval: float = 2.0  # seconds between checks for a rebuilt store; 0 = off
+    result_cache_mb: float = 64.0  # answers kept for repeated queries (server.result_cache); 0 = off
 
     @classmethod
     def from_kwargs(cls, **kw) -> Options:
@@ -59,4 +60,6 @@ class Options:
             raise ValueError("workers and threads must be at least 1")
         if opts.reload_interval < 0:
             raise ValueError("reload_interval must be 0 (off) or a number of seconds")
+        if opts.result_cache_mb < 0:
+            raise ValueError("result_cache_mb must be 0 (off) or a number of megabytes")
         return opts

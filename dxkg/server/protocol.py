@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request
 
-from dxkg.server import conneg, security, service_description, sparql_text
+from dxkg.server import conneg, result_cache, security, service_description, sparql_text
 from dxkg.server.errors import ServiceError
 
 bp = Blueprint("protocol", __name__)
@@ -120,9 +120,10 @@ def query_task(
     formats: tuple[str | None, str | None] | None,
     accept: str,
     base_iri: str,
-) -> dict:
+) -> tuple[dict, sparql_text.Survey]:
     """The worker task for a query request, after its checks: the text, the dataset, the
-    limits and the result formats (``formats`` from ``format=``, else negotiated by ``accept``)."""
+    limits and the result formats (``formats`` from ``format=``, else negotiated by ``accept``);
+    and what the one pass over the text found."""
     found = check_text(query, "query", ("SERVICE",), opts)
     results_format = (formats and formats[0]) or conneg.best_for(accept, conneg.RESULT_TYPES)
     rdf_format = (formats and formats[1]) or conneg.best_for(accept, conneg.RDF_TYPES)
@@ -147,7 +148,7 @@ def query_task(
         task.update(union=False, default_graphs=list(default_graphs), named_graphs=list(named_graphs))
     else:  # the query's own FROM/FROM NAMED, if any, must not be overridden by the union
         task.update(union=not found.has_from)
-    return task
+    return task, found
 
 
 def check_graphs(name: str, values: list[str]) -> list[str]:
@@ -161,19 +162,34 @@ def check_graphs(name: str, values: list[str]) -> list[str]:
 
 
 def answer(query: str, default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = (), formats=None) -> Response:
-    """Run a query in a worker and answer with the negotiated serialization (or ``formats``,
-    (results, rdf), where given)."""
+    """Answer a query with the negotiated serialization (or ``formats``, (results, rdf), where
+    given): kept from an earlier request (``result_cache``), 304, or run in a worker."""
     svc = current_app.extensions["dxkg"]
-    task = query_task(
+    task, found = query_task(
         svc.options, query, default_graphs, named_graphs, formats, request.headers.get("Accept", ""), request.base_url
     )
-    reply = svc.backend.read("query", **task)
-    resp = Response(reply["body"], content_type=conneg.CONTENT_TYPES[reply["format"]])
-    resp.vary.add("Accept")
-    if reply.get("truncated"):
+    fresh, keep = result_cache.wanted(request.headers.get("Cache-Control"), request.headers.get("Pragma"))
+    given = svc.results.read(
+        task,
+        volatile=found.volatile is not None,
+        fresh=fresh,
+        keep=keep,
+        if_none_match=request.headers.get("If-None-Match") if request.method in ("GET", "HEAD") else None,
+    )
+    return Response(given.body, status=given.status, headers=answer_headers(svc, given, request.method))
+
+
+def answer_headers(svc, given: result_cache.Answer, method: str) -> list[tuple[str, str]]:
+    """The headers of a query's answer (both ways of answering: Flask and ``sparql_route``);
+    a truncated answer is counted here, each time it is given."""
+    headers = [("Vary", "Accept"), *result_cache.validation_headers(given, method)]
+    if given.status == 304:
+        return headers
+    headers.append(("Content-Type", conneg.CONTENT_TYPES[given.format]))
+    if given.truncated:
         svc.metrics.count("truncations")
-        resp.headers["X-DXKG-Truncated"] = "true"
-    return resp
+        headers.append(("X-DXKG-Truncated", "true"))
+    return headers
 
 
 def _update(update: str) -> Response:

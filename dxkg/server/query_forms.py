@@ -73,13 +73,13 @@ def form(name: str):
 
 
 def _run(text: str) -> dict:
-    reply = current_app.extensions["dxkg"].backend.read(
-        "query", query=text, union=True, results_format="json", rdf_format=None, max_rows=MAX_ROWS
+    reply = current_app.extensions["dxkg"].results.read(
+        {"query": text, "union": True, "results_format": "json", "rdf_format": None, "max_rows": MAX_ROWS}
     )
-    body = json.loads(reply["body"])
+    body = json.loads(reply.body)
     columns = body["head"]["vars"]
     rows = [[_cell(b.get(c), b.get(c + "Label")) for c in columns] for b in body["results"]["bindings"]]
-    return {"columns": columns, "rows": rows, "truncated": bool(reply.get("truncated"))}
+    return {"columns": columns, "rows": rows, "truncated": reply.truncated}
 
 
 def _cell(term: dict | None, label: dict | None = None) -> dict:

@@ -5,8 +5,9 @@ contexts, routing, form parser, header objects and after-request hooks cost the 
 process several times that per request (profiled: most of the 0.9 ms of CPU a light query
 took in the HTTP process). So the common case — a query by GET, by POST form or as an
 ``application/sparql-query`` body — is read here straight from the WSGI environment and
-answered with the same checks, the same task to a worker, the same headers (security,
-CORS, ``Vary``, ``X-DXKG-Truncated``), the same errors and the same metrics and access-log
+answered with the same checks, the same task to a worker (or the same kept answer,
+``result_cache``), the same headers (security, CORS, ``Vary``, ``Cache-Control``, ``ETag``,
+``X-DXKG-Truncated``), the same errors and the same metrics and access-log
 line as ``protocol.sparql``. Everything else (updates, the service description, HEAD,
 ``?lang=``, a request the protocol refuses before reading its query: several queries, a
 query with an update, a charset other than UTF-8) goes to Flask untouched, so there is
@@ -25,7 +26,7 @@ from urllib.parse import parse_qsl
 from werkzeug.http import HTTP_STATUS_CODES, parse_options_header
 from werkzeug.wsgi import get_current_url
 
-from dxkg.server import conneg, observability, protocol, security
+from dxkg.server import observability, protocol, result_cache, security
 from dxkg.server.errors import ServiceError, noted
 
 log = logging.getLogger("dxkg.server")
@@ -62,7 +63,8 @@ class SparqlRoute:
             vary = [v for k, v in headers if k == "Vary"]
             headers = [(k, v) for k, v in headers if k != "Vary"] + [("Vary", ", ".join([*vary, "Origin"]))]
         headers += security.read_headers(origin, cors)
-        headers.append(("Content-Length", str(len(body))))
+        if status != 304:  # a 304 has no body, and its length is not the 200's
+            headers.append(("Content-Length", str(len(body))))
         start_response(f"{status} {HTTP_STATUS_CODES.get(status, '').upper()}", headers)
         observability.record(
             self.svc.metrics,
@@ -79,8 +81,9 @@ class SparqlRoute:
 
     def _answer(self, environ: dict, params: dict) -> tuple[int, list[tuple[str, str]], bytes, bool]:
         svc = self.svc
+        method = environ["REQUEST_METHOD"]
         try:
-            task = protocol.query_task(
+            task, found = protocol.query_task(
                 svc.options,
                 params["query"],
                 protocol.check_graphs("default-graph-uri", params["default-graph-uri"]),
@@ -96,18 +99,20 @@ class SparqlRoute:
                     environ["PATH_INFO"],
                 ),
             )
-            reply = svc.backend.read("query", **task)
+            fresh, keep = result_cache.wanted(environ.get("HTTP_CACHE_CONTROL"), environ.get("HTTP_PRAGMA"))
+            given = svc.results.read(
+                task,
+                volatile=found.volatile is not None,
+                fresh=fresh,
+                keep=keep,
+                if_none_match=environ.get("HTTP_IF_NONE_MATCH") if method == "GET" else None,
+            )
         except ServiceError as e:
             return _error(svc, e)
         except Exception:
             log.exception("unhandled error")
             return _error(svc, ServiceError(500, "internal error; the details are in the server log"))
-        headers = [("Content-Type", conneg.CONTENT_TYPES[reply["format"]]), ("Vary", "Accept")]
-        truncated = bool(reply.get("truncated"))
-        if truncated:
-            svc.metrics.count("truncations")
-            headers.append(("X-DXKG-Truncated", "true"))
-        return 200, headers, reply["body"], truncated
+        return given.status, protocol.answer_headers(svc, given, method), given.body, given.truncated
 
 
 @functools.lru_cache(maxsize=256)

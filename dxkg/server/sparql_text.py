@@ -67,6 +67,10 @@ _TOKEN = re.compile(
 )
 _OPENERS, _CLOSERS = "{([", "})]"
 FEDERATED = ("SERVICE", "LOAD")
+# what makes two evaluations of the same query over the same data differ: the time, random
+# numbers, fresh identifiers and blank nodes, and data fetched from elsewhere (when allowed)
+VOLATILE = ("NOW", "RAND", "UUID", "STRUUID", "BNODE", "SERVICE")
+_VOLATILE_HINT = re.compile("|".join(VOLATILE))  # on the upper-cased name: none of them, no keyword
 IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 _INNER_DOT = re.compile(r"(?<!\\)\.")
 
@@ -146,7 +150,8 @@ def has_keyword(text: str, word: str) -> bool:
     return any(t.kind == "name" and t.text.upper() == word for t in tokens(text))
 
 
-def _federated_word(name: str, words: tuple[str, ...]) -> str | None:
+def _glued_keyword(name: str, words: tuple[str, ...]) -> str | None:
+    """The first of ``words`` pyoxigraph could read as a keyword in this name token."""
     return next((w for piece in _pieces(name) for w in words if _starts_with_keyword(piece, w)), None)
 
 
@@ -164,6 +169,7 @@ def _too_deep(text: str, pos: int, max_depth: int) -> None:
 class Survey:
     federated: str | None  # the first of the words asked for that pyoxigraph could read as a keyword
     has_from: bool  # a FROM keyword: the query names its own dataset
+    volatile: str | None  # the first ``VOLATILE`` word: its answer may differ per evaluation
 
 
 def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Survey:
@@ -171,7 +177,9 @@ def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Sur
     request is lexed once): ``SparqlTextError`` for text that is not SPARQL terminals or
     nests deeper than ``max_depth`` (``None``: no limit) — raised even after a federated
     word, so a malformed text is always a syntax error — then the first of ``words``
-    (``federated``) and whether ``FROM`` is a keyword of it.
+    (``federated``), whether ``FROM`` is a keyword of it, and the first ``VOLATILE`` word
+    (``volatile``: ``NOW()``, ``RAND()``… — an answer not to be reused), read as generously as
+    the federated words (a false alarm only costs an evaluation).
 
     Queries are checked for ``SERVICE``; updates for ``SERVICE`` (in WHERE) and ``LOAD``
     (``FEDERATED``). Depth is limited because pyoxigraph parses and evaluates recursively:
@@ -181,6 +189,7 @@ def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Sur
     depth = 0
     word = None
     has_from = False
+    volatile = None
     upper = [w.upper() for w in words]
     for m in _TOKEN.finditer(text):  # ``_scan`` inlined: this runs for every query served
         kind = m.lastgroup
@@ -194,8 +203,10 @@ def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Sur
                 for w in upper:
                     # a piece is part of the name: a name without the word anywhere cannot start with it
                     if w in name:
-                        word = _federated_word(m.group(), words)
+                        word = _glued_keyword(m.group(), words)
                         break
+            if volatile is None and _VOLATILE_HINT.search(name):
+                volatile = _glued_keyword(m.group(), VOLATILE)
         elif max_depth is None:
             pass
         elif kind == "punct":  # one bracket, or an operator of two characters that holds none
@@ -219,7 +230,7 @@ def survey(text: str, max_depth: int | None, words: tuple[str, ...] = ()) -> Sur
             depth = max(depth, before)
         elif kind in _REFUSED:
             _refuse(text, m)
-    return Survey(word, has_from)
+    return Survey(word, has_from, volatile)
 
 
 def add_using(update: str, using: list[str], using_named: list[str]) -> str:

@@ -31,7 +31,7 @@ from flask import Flask
 from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import MultiSocketServer, TcpWSGIServer
-from waitress.task import ErrorTask, ThreadedTaskDispatcher
+from waitress.task import ErrorTask, ThreadedTaskDispatcher, WSGITask
 from waitress.utilities import RequestEntityTooLarge
 
 from dxkg.server import sandbox
@@ -62,9 +62,36 @@ class _ErrorTask(ErrorTask):
         self.write(body)
 
 
+class _Task(WSGITask):
+    """waitress closes the connection after an answer without a body (304, 204) — it has no
+    ``Content-Length`` to delimit it by — though none is needed (RFC 9112 §6.3): a client
+    revalidating with ``If-None-Match`` would reconnect for each 304. It stays open here
+    unless the client or the answer asks to close (HTTP/1.1 only)."""
+
+    _keep_open = False
+
+    def build_response_header(self):
+        self._keep_open = (
+            not self.has_body
+            and not self.close_on_finish
+            and self.version == "1.1"
+            and self.request.headers.get("CONNECTION", "").lower() != "close"
+            and all(k.lower() != "connection" for k, _ in self.response_headers)
+        )
+        try:
+            return super().build_response_header()
+        finally:
+            self._keep_open = False
+
+    def set_close_on_finish(self) -> None:
+        if not self._keep_open:
+            super().set_close_on_finish()
+
+
 class _Channel(HTTPChannel):
     """A connection that knows when its current request began, and closes by lingering."""
 
+    task_class = _Task
     error_task_class = _ErrorTask
     request_started: float | None = None
     linger_on_close = False

@@ -42,27 +42,35 @@ class Cache:
 
 class BackendSource:
     """The graph modules' view of the store: ``select`` (plain-string rows), ``construct``
-    (Turtle) and ``cached`` whole-store structures, all through the service's workers."""
+    (Turtle) and ``cached`` whole-store structures, all through the service's workers (a
+    query asked again while the data is unchanged is answered by the ``results`` cache).
+    What ``cached`` structures are built from is not kept there too (``keep``): they are
+    asked for once per generation, and their answers are the largest."""
 
-    def __init__(self, backend, cache: Cache):
+    def __init__(self, backend, cache: Cache, results, keep: bool = True):
         self.backend = backend
         self.cache = cache
+        self.results = results
+        self.keep = keep
 
     def cached(self, name: str, build: Callable[[BackendSource], object]):
-        return self.cache.get(name, self.backend.generation, lambda: build(self))
+        unkept = BackendSource(self.backend, self.cache, self.results, keep=False)
+        return self.cache.get(name, self.backend.generation, lambda: build(unkept))
 
     def select(self, sparql: str) -> list[dict]:
-        reply = self.backend.read(
-            "query", query=sparql, union=True, results_format="json", rdf_format=None, max_rows=MAX_ROWS
+        reply = self.results.read(
+            {"query": sparql, "union": True, "results_format": "json", "rdf_format": None, "max_rows": MAX_ROWS},
+            keep=self.keep,
         )
-        rows = json.loads(reply["body"])["results"]["bindings"]
+        rows = json.loads(reply.body)["results"]["bindings"]
         return [{k: v["value"] for k, v in r.items()} for r in rows]
 
     def construct(self, sparql: str) -> bytes:
-        reply = self.backend.read(
-            "query", query=sparql, union=True, results_format=None, rdf_format="turtle", max_rows=MAX_ROWS
+        reply = self.results.read(
+            {"query": sparql, "union": True, "results_format": None, "rdf_format": "turtle", "max_rows": MAX_ROWS},
+            keep=self.keep,
         )
-        return reply["body"]
+        return reply.body
 
 
 def install(app: Flask) -> None:
@@ -71,7 +79,8 @@ def install(app: Flask) -> None:
 
 def current_source() -> BackendSource:
     """The source of the application handling this request."""
-    return BackendSource(current_app.extensions["dxkg"].backend, current_app.extensions[CACHE_KEY])
+    svc = current_app.extensions["dxkg"]
+    return BackendSource(svc.backend, current_app.extensions[CACHE_KEY], svc.results)
 
 
 def vocabulary(source, lang: str = "vi") -> dict:
