@@ -136,7 +136,10 @@ class ResultCache:
         or not ``keep``). ``volatile``: from the caller's survey of the text, else surveyed
         here. Errors are raised as ``Backend.read`` raises them."""
         if volatile is None:
-            volatile = sparql_text.survey(task["query"], None).volatile is not None
+            try:
+                volatile = sparql_text.survey(task["query"], None).volatile is not None
+            except sparql_text.SparqlTextError:  # the worker's parser says what is wrong
+                volatile = True
         if volatile:
             self._count("uncacheable")
             reply = self.backend.read("query", **task)
