@@ -193,3 +193,61 @@ def test_coordinated_subjects_and_objects_and_a_wrapped_object():
 def test_generic_phrases_are_not_systems():
     assert keys("Bảo đảm an toàn cho các hệ thống thông tin của tỉnh; Hệ thống thông tin được nâng cấp.") == []
     assert keys("Ứng dụng trí tuệ nhân tạo trong giải quyết thủ tục hành chính") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (  # "tiếp nhận … dữ liệu từ B": the receiver uses B's data
+            "Kho dữ liệu dùng chung tiếp nhận, lưu trữ dữ liệu từ Phần mềm quản lý tài sản công.",
+            ("Kho dữ liệu dùng chung", "uses_data_from", "Phần mềm quản lý tài sản công", True),
+        ),
+        (  # "chuyển toàn bộ X sang B": a migration, B takes in what A held
+            "Phần mềm quản lý hộ tịch chuyển toàn bộ dữ liệu đăng ký khai sinh sang Kho dữ liệu dùng chung.",
+            ("Phần mềm quản lý hộ tịch", "integrates", "Kho dữ liệu dùng chung", False),
+        ),
+        (  # "xác thực … bằng B": A cannot sign its users in without B
+            "Phần mềm quản lý giáo dục xác thực tài khoản giáo viên bằng VNeID.",
+            ("Phần mềm quản lý giáo dục", "depends_on", "Hệ thống định danh và xác thực điện tử (VNeID)", True),
+        ),
+        (
+            "Cổng thông tin điện tử tỉnh xác thực người dùng qua Hệ thống định danh, xác thực điện tử.",
+            ("Cổng thông tin điện tử tỉnh", "depends_on", "Hệ thống định danh và xác thực điện tử (VNeID)", True),
+        ),
+        (  # "đối soát … với B": A checks its records against B's
+            "Phần mềm quản lý giáo dục đối soát danh sách học sinh với Cơ sở dữ liệu quốc gia về dân cư.",
+            ("Phần mềm quản lý giáo dục", "uses_data_from", "Cơ sở dữ liệu quốc gia về dân cư", True),
+        ),
+    ],
+)
+def test_verbs_of_receiving_moving_authenticating_and_reconciling(text, expected):
+    assert {(a, rel, b, directed) for a, _, rel, b, _, directed in links_of(text)} == {expected}
+
+
+def test_a_verb_ends_the_name_before_it_and_social_words_do_not():
+    """ "Hệ thống … xã hội" goes on past "xã" (not a commune there); a link verb after a name ends it."""
+    assert keys("Hệ thống thông tin quản lý an sinh xã hội tỉnh đối soát hồ sơ với Kho dữ liệu dùng chung.") == [
+        "he-thong-thong-tin-quan-ly-an-sinh-xa-hoi",
+        "KHO-DLDC",
+    ]
+    assert keys("Hệ thống một cửa điện tử cấp xã kết nối với LGSP") == ["TTHC", "LGSP"]
+
+
+def test_a_province_level_citys_data_centre_is_a_system_and_a_lower_citys_is_not():
+    assert [(s.key, s.province) for s in systems_in_text("Trung tâm dữ liệu thành phố Hải Phòng", "Hà Nam")] == [
+        ("TTDL-TINH", "Hải Phòng")
+    ]
+    assert keys("Trung tâm dữ liệu thành phố Phủ Lý") == []  # a city of Hà Nam
+    assert keys("vận hành Trung tâm dữ liệu thành phố", "Hải Phòng") == ["TTDL-TINH"]  # the city's own
+    assert keys("vận hành Trung tâm dữ liệu thành phố", "Hà Nam") == []  # a city below the province
+    got = links_of("Trung tâm dữ liệu tỉnh Hải Dương (cũ) được hợp nhất vào Trung tâm dữ liệu thành phố.", "Hải Phòng")
+    assert {(a, pa, rel, b, pb) for a, pa, rel, b, pb, _ in got} == {
+        ("Trung tâm dữ liệu tỉnh", "Hải Dương", "integrates", "Trung tâm dữ liệu tỉnh", "Hải Phòng")
+    }
+
+
+def test_a_named_system_is_written_as_far_as_its_province():
+    (ref, _) = systems_in_text("Hệ thống quản lý hồ sơ sức khỏe tỉnh Hà Giang (cũ) kết nối với LGSP", "Tuyên Quang")
+    assert (ref.written, ref.province) == ("Hệ thống quản lý hồ sơ sức khỏe tỉnh Hà Giang (cũ)", "Hà Giang")
+    (ref,) = systems_in_text("Cơ sở dữ liệu chuyên ngành y tế tỉnh Hà Nam được cập nhật hằng ngày", "Hà Nam")
+    assert ref.written == "Cơ sở dữ liệu chuyên ngành y tế tỉnh Hà Nam"

@@ -195,7 +195,7 @@ CATALOGUE = [
         "Trung tâm dữ liệu tỉnh",
         "data-centre",
         False,
-        r"trung tam (?:tich hop )?du lieu (?:cua |cap )?tinh",
+        r"trung tam (?:tich hop )?du lieu (?:cua |cap )?tinh|trung tam (?:tich hop )?du lieu(?= (?:cua )?thanh pho\b)",
     ),
     (
         "HNTH",

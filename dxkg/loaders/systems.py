@@ -29,6 +29,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from dxkg.domain.places import CITIES
 from dxkg.domain.systems import CATALOGUE, SYSTEM_HEADS, guess_category
 from dxkg.domain.text import fold, fold_same_length, slug
 
@@ -37,22 +38,28 @@ from .records import Span, SystemLink, SystemMention, SystemRef
 from .text import clean, find_province
 
 _COMPILED = [(key, name, cat, nat, re.compile(p)) for key, name, cat, nat, p in CATALOGUE]
-# A centre or app of a district or city below the province is not the provincial system.
+# A centre, app or data centre of a district or city below the province is not the provincial system.
 _LOCAL_BELOW = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:thanh pho|huyen|thi xa|quan) (?!truc thuoc)")
+_PROVINCIAL_ONLY = {"IOC", "APP-CDS", "TTDL-TINH"}
+_UNIT_AFTER = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:(?:cua|thuoc) )?(?:(thanh pho)|huyen|thi xa|quan)\b(?! truc thuoc)")
 
 _DATA = r"(?:du lieu|thong tin)"
 _VERBS = [  # (relation, folded pattern); "provides_data_to" is read as the object using the subject's data
     (
         "uses_data_from",
         rf"(?:khai thac|su dung|nhan|lay|tra cuu|ke thua)(?: {_DATA})?(?: tu| cua| tren)"
-        rf"|(?:khai thac|su dung|tai su dung) {_DATA}(?! cho)",
+        rf"|(?:khai thac|su dung|tai su dung) {_DATA}(?! cho)"
+        rf"|tiep nhan(?:,? \w+){{0,4}}? {_DATA} tu"  # "tiếp nhận, lưu trữ dữ liệu từ"
+        r"|doi soat(?: \w+){0,8}? voi",  # "đối soát danh sách … với": A checks its records against B's
     ),
     (
         "provides_data_to",
         rf"(?:cung cap|chia se|truyen|gui|day) {_DATA}(?: \w+){{0,2}}? (?:cho|len|ve|vao|sang)"
-        rf"|chuyen (?:toan bo )?(?:{_DATA} )?(?:sang|ve|vao|len)",
+        rf"|chuyen (?:{_DATA} )?(?:sang|ve|vao|len)",
     ),
-    ("integrates", r"tich hop|hop nhat (?:voi|vao)"),
+    ("depends_on", r"xac thuc(?: \w+){0,4}? (?:bang|qua)"),  # "xác thực người dùng bằng VNeID"
+    # "chuyển toàn bộ hồ sơ đang giải quyết sang B": a migration, B takes in what A held
+    ("integrates", r"tich hop|hop nhat (?:voi|vao)|chuyen toan bo(?: \w+){0,6}? (?:sang|ve|vao|len)"),
     ("connects", r"ket noi|lien thong|lien ket"),
     ("shares_data", rf"chia se(?: {_DATA})?"),
     ("syncs", rf"dong bo(?:,? thong nhat)?(?= voi| giua| {_DATA}| sang| len| ve)"),  # not "triển khai đồng bộ"
@@ -76,7 +83,7 @@ def _mentions(text: str, province: str | None) -> tuple[tuple[int, int, SystemRe
     hits = []
     for order, (key, name, cat, national, rx) in enumerate(_COMPILED):
         for m in rx.finditer(folded):
-            if key in ("IOC", "APP-CDS") and _LOCAL_BELOW.match(folded[m.end() :]):
+            if key in _PROVINCIAL_ONLY and _below_province(text, folded, m.end(), province):
                 continue
             if " " not in m.group() and not text[m.start() : m.end()].isascii():
                 continue  # an acronym is written in plain letters: "Sóc Trăng" is a place, not the SOC
@@ -109,6 +116,23 @@ def _mentions(text: str, province: str | None) -> tuple[tuple[int, int, SystemRe
     return tuple(_merge_repeats(text, sorted(out, key=lambda m: m[0])))
 
 
+def _below_province(text: str, folded: str, end: int, province: str | None) -> bool:
+    """Whether the unit named right after a system ("… thành phố Phủ Lý", "… huyện …") is a
+    city or district below the province, which has a centre of its own. "thành phố" is a
+    province-level city when that city's name follows it ("thành phố Hải Phòng"), or,
+    written alone, when the document's own province is one."""
+    m = _UNIT_AFTER.match(folded, end)
+    if not m:
+        return False
+    if not m.group(1):
+        return True
+    after = text[m.end(1) : m.end(1) + 40].lstrip()
+    if not after[:1].isupper():
+        return province not in CITIES
+    named = find_province(text[m.start(1) : m.end(1) + 40])
+    return not (named and fold(after).startswith(fold(named)))
+
+
 _HEAD_ALT = "|".join(sorted(SYSTEM_HEADS, key=len, reverse=True))
 _HEAD = re.compile(rf"(?<![\w])(?:{_HEAD_ALT})\b")
 # words that end a name: verbs of linking and of doing, prepositions, the next clause
@@ -117,12 +141,14 @@ _NAME_END = re.compile(  # matched on the lower-cased text: folding would make "
     r"|gửi|đẩy|kế thừa|tái sử dụng|được|đã|sẽ|đang|tiếp tục|phục vụ|nhằm|bảo đảm|đảm bảo|trước|trong|từ|cho|đến"
     r"|tới|lên|qua|giữa|sang|vào|về|với|là|có|gồm|như|để|theo|tại|trên|của|thuộc|và|hoặc|hoàn thành|đưa|vận hành"
     r"|triển khai|xây dựng|nâng cấp|hợp nhất|chuyển đổi|bị|phải|cần|căn cứ|thực hiện|cập nhật|đáp ứng|tỉnh|thành phố"
-    r"|huyện|xã|phường|chưa|còn|thiếu|yêu cầu|tạo|giúp|gắn|hỗ trợ|năm|đạt|mới|hiện|nay|này|đó|các|những)(?![\w])"
+    r"|huyện|xã|phường|chưa|còn|thiếu|yêu cầu|tạo|giúp|gắn|hỗ trợ|năm|đạt|mới|hiện|nay|này|đó|các|những"
+    r"|chuyển toàn bộ|tiếp nhận(?=(?:,? \S+){0,4}? (?:dữ liệu|thông tin) từ\b)|xác thực(?=(?: \S+){0,4}? (?:bằng|qua)\b)"
+    r"|đối soát(?=(?: \S+){0,8}? với\b))(?![\w])"
 )
 # nouns whose second word is also a verb or preposition: they do not end a name
 _COMPOUNDS = re.compile(
     r"người có công|quy hoạch xây dựng|cấp phép xây dựng|công trình xây dựng|ngành xây dựng|giấy phép xây dựng"
-    r"|chuyển đổi số"
+    r"|chuyển đổi số|[^\s,;.]+ xã hội"  # "an sinh xã hội", "kinh tế - xã hội": not a commune
 )
 _SCOPE_AFTER = re.compile(r"\s*(?:(?:cua|thuoc)\s+)?(?:tinh|thanh pho)\b(?:\s*(?P<cu>\(cu\)))?")
 _NATIONAL_NAME = re.compile(r"\b(?:quoc gia|chinh phu|viet nam|trung uong|toan quoc)\b")
@@ -178,8 +204,9 @@ def _named(text: str, folded: str, province: str | None) -> list[tuple[int, int,
         if after and not national:
             named = find_province(text[end : end + 50])
             scope = named or province
-            run = re.match(r"[^,;.()]*(?:\s*\(cũ\))?", text[end:])  # matches every text, maybe empty
-            written_end = end + len(run.group(0).rstrip()) if run else end
+            # written as far as the province's name ("… tỉnh Hà Nam (cũ)"), not what the sentence says next
+            here = named and re.compile(rf"\s+{re.escape(fold(named))}\b(?:\s*\(cu\))?").match(folded, after.end())
+            written_end = here.end() if here else after.end()
         ref = SystemRef(
             written=text[m.start() : written_end].strip(),
             key=slug(name, 60),
@@ -402,7 +429,7 @@ def _link(a: SystemRef, b: SystemRef, relation: str, between: str, span: Span) -
         return SystemLink(a, "depends_on", b, span, directed=True)
     if relation == "provides_data_to":
         return SystemLink(b, "uses_data_from", a, span, directed=True)
-    return SystemLink(a, relation, b, span, directed=relation == "uses_data_from")
+    return SystemLink(a, relation, b, span, directed=relation in ("uses_data_from", "depends_on"))
 
 
 def _counts(found: Sequence, folded: str, clauses: list, topic) -> dict:
