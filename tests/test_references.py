@@ -335,3 +335,61 @@ def test_seed_003_implements_relation():
     triples = {(r.subject.symbol, r.relation, r.object.symbol) for r in rels}
     assert ("1587/QĐ-UBND", "implements", "33/NQ-HĐND") in triples
     assert ("17/NQ-HĐND", "amends", "33/NQ-HĐND") in triples
+
+
+# ---------------------------------------------------------------- basis under a part's own title line
+def test_a_part_printed_alone_takes_its_title_from_the_next_line():
+    lines = """ĐỀ ÁN
+Chuyển đổi số ngành giáo dục
+PHẦN THỨ NHẤT
+CĂN CỨ PHÁP LÝ VÀ THỰC TIỄN
+Đề án được xây dựng trên cơ sở Quyết định số 131/QĐ-TTg ngày 25/01/2022 của Thủ tướng Chính phủ.
+PHẦN THỨ HAI
+NỘI DUNG
+Thực hiện theo Thông tư số 37/2020/TT-BGDĐT ngày 05/10/2020 của Bộ Giáo dục và Đào tạo.
+""".splitlines()
+    found = _by_symbol(find_references(lines, "d.txt", "Bắc Ninh", None)[0])
+    assert found["131/QĐ-TTg"].relation == "based_on"
+    assert found["37/2020/TT-BGDĐT"].relation == "cites"  # the next part is not about the basis
+
+
+# ---------------------------------------------------------------- a law named again by its title
+def test_a_law_named_again_by_its_title_takes_part_in_a_relation():
+    lines = [
+        "Căn cứ Luật Thống kê ngày 23 tháng 11 năm 2015, Nghị định số 94/2016/NĐ-CP ngày 01/7/2016 của Chính phủ "
+        "quy định chi tiết và hướng dẫn thi hành một số điều của Luật Thống kê;",
+        "Phần I",
+        "Luật Thống kê là công cụ.",
+    ]
+    refs_, rels = find_references(lines, "t.txt", "Hà Nam", None)
+    assert [(r.subject.symbol, r.relation, r.object.title, r.object.date) for r in rels] == [
+        ("94/2016/NĐ-CP", "implements", "Luật Thống kê", date(2015, 11, 23))
+    ]
+    # the law stays one reference: named again, it is neither a new document nor a new citation
+    assert [(r.title, r.relation) for r in refs_ if r.type_code == "Luật"] == [("Luật Thống kê", "based_on")]
+    _, rels = find_references(["Nghị định số 94/2016/NĐ-CP hướng dẫn thi hành Luật Thống kê."], "t.txt", None, None)
+    assert rels == []  # without a dated mention nothing identifies the law
+    other_line = [
+        "Căn cứ Luật Thống kê ngày 23 tháng 11 năm 2015;",
+        "Nghị định số 94/2016/NĐ-CP thi hành Luật Thống kê.",
+    ]
+    _, rels = find_references(other_line, "t.txt", None, None)
+    assert rels == []  # nor one in another sentence: a title may name two enactments of a law
+
+
+# ---------------------------------------------------------------- the issuer of a relation's object
+def test_a_local_document_acted_on_by_a_former_provinces_document_is_that_provinces():
+    lines = [
+        "Phần I",
+        "Quyết định số 55/QĐ-UBND ngày 10/3/2025 của UBND tỉnh Bắc Giang (cũ) sửa đổi Quyết định số 1020/QĐ-UBND "
+        "ngày 02/8/2023 về danh mục thủ tục hành chính; Quyết định số 77/QĐ-UBND ngày 02/4/2025 bãi bỏ Quyết định "
+        "số 1021/QĐ-UBND.",
+    ]
+    refs_, rels = find_references(lines, "t.txt", "Bắc Ninh", None)
+    scope = {r.symbol: r.province for r in refs_}
+    assert scope["1020/QĐ-UBND"] == "Bắc Giang"  # amended by Bắc Giang's decision: Bắc Giang's own
+    assert scope["1021/QĐ-UBND"] == "Bắc Ninh"  # the repealing decision names no issuer either
+    assert [(r.subject.symbol, r.relation, r.object.symbol) for r in rels] == [
+        ("55/QĐ-UBND", "amends", "1020/QĐ-UBND"),
+        ("77/QĐ-UBND", "repeals", "1021/QĐ-UBND"),
+    ]

@@ -246,6 +246,18 @@ def test_a_province_level_citys_data_centre_is_a_system_and_a_lower_citys_is_not
     }
 
 
+def test_subjects_listed_with_their_provinces():
+    got = links_of(
+        "LGSP tỉnh Quảng Bình (cũ) và Kho dữ liệu dùng chung tỉnh Quảng Bình (cũ) được hợp nhất vào "
+        "Kho dữ liệu dùng chung tỉnh Quảng Trị.",
+        "Quảng Trị",
+    )
+    assert {(a[:4], pa, b[:3], pb) for a, pa, _, b, pb, _ in got} == {
+        ("Nền ", "Quảng Bình", "Kho", "Quảng Trị"),
+        ("Kho ", "Quảng Bình", "Kho", "Quảng Trị"),
+    }
+
+
 def test_a_named_system_is_written_as_far_as_its_province():
     (ref, _) = systems_in_text("Hệ thống quản lý hồ sơ sức khỏe tỉnh Hà Giang (cũ) kết nối với LGSP", "Tuyên Quang")
     assert (ref.written, ref.province) == ("Hệ thống quản lý hồ sơ sức khỏe tỉnh Hà Giang (cũ)", "Hà Giang")

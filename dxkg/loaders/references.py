@@ -23,6 +23,7 @@ nghị … tại Tờ trình số …" clause, ``cites`` everywhere else.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from dxkg.domain.doctypes import GENERIC_CODES, SYMBOL_TYPE_CODES, TYPE_WORDS
 from dxkg.domain.issuers import (
@@ -615,7 +616,9 @@ def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
         h = _heading_level(t)
         if h is not None:
             in_list = False
-            topic = fold(re.sub(r"^(?:#+\s*)?(?:Phần thứ \w+|[IVXL]+|\d+(?:\.\d+)*)\s*[.:)]?\s*", "", t))
+            topic = fold(_HEADING_NUMBER.sub("", t))
+            if not topic:  # "Phần I" printed alone: its title is the next line ("CĂN CỨ XÂY DỰNG KẾ HOẠCH")
+                topic = fold(_title_below(lines, cleaned, i))
             if _BASIS_TOPIC.match(topic):
                 level, active = (h if level is None else max(level, h)), True
             elif _BASIS_TOPIC.search(topic):
@@ -632,6 +635,20 @@ def _mark_basis_sections(lines, cleaned, roles, start: int) -> None:
         in_list = False
         if active:
             roles[i] = "basis"
+
+
+_HEADING_NUMBER = re.compile(
+    r"^(?:#+\s*)?(?:(?:Phần|PHẦN|Chương|CHƯƠNG)\s+(?:(?:thứ|THỨ)\s+\w+|[IVXL]+|\d+)|[IVXL]+|\d+(?:\.\d+)*)\s*[.:)\-–]?\s*"
+)
+
+
+def _title_below(lines: list[str], cleaned: list[str], i: int) -> str:
+    """The title printed on the line under a bare part or chapter number, if that line is one."""
+    for j in range(i + 1, min(i + 4, len(cleaned))):
+        if cleaned[j]:
+            ok = not is_table_line(lines[j]) and _heading_level(cleaned[j]) is None and len(cleaned[j]) <= 200
+            return cleaned[j] if ok else ""
+    return ""
 
 
 _BASIS_TOPIC = re.compile(r"\b(?:can cu|co so phap ly)\b")  # match: the heading's topic; search: one of them
@@ -687,13 +704,50 @@ def find_references(
             context, relation = _context_relation(role, clause)
             found = _mentions(clause, province, span, context, relation)
             found = [f for f in found if f[2].symbol not in own]
+            refs.extend(r for _, _, r in found)
+            found = _laws_again(clause, found, span, context)
             clause_rels = _doc_relations(clause, found, span)
             _nested_are_cited(clause_rels)
+            _objects_of_local_acts(clause_rels)
             carried = _source_relations(clause, found, role, carried)
-            refs.extend(r for _, _, r in found)
             rels.extend(clause_rels)
     _same_document_again(refs)
     return refs, rels
+
+
+def _laws_again(clause: str, found: list, span: Span, context: str) -> list:
+    """ "Căn cứ Luật Dữ liệu ngày 30/11/2024, Nghị định số 165/2025/NĐ-CP … quy định chi tiết …
+    Luật Dữ liệu": a law named again by its title alone, after the clause named it with its
+    date or symbol, is that law. ``found`` with such mentions added, for the relations the
+    clause states; they are not new references. Only within the clause: one document may cite
+    two enactments of one title (Luật Giao dịch điện tử 2005 and 2023), and a title alone
+    elsewhere does not tell which."""
+    laws: dict[str, LegalRef] = {}
+    for _, _, r in found:
+        if r.type_code == "Luật" and r.title and (r.date or r.symbol):
+            laws.setdefault(r.title, r)
+    again = [
+        (m.start(), m.end(), replace(law, written=title, span=span, relation="cites", context=context))
+        for title, law in laws.items()
+        if title in clause
+        for m in re.finditer(rf"(?<!\w){re.escape(title)}(?!\w)", clause)
+        if not any(s < m.end() and m.start() < e for s, e, _ in found)
+    ]
+    return sorted(found + again, key=lambda f: f[0]) if again else found
+
+
+def _objects_of_local_acts(rels: list[DocRelation]) -> None:
+    """ "Quyết định số 870/QĐ-UBND … của UBND tỉnh Long An (cũ) điều chỉnh Quyết định số
+    2345/QĐ-UBND …": a local document that a local document acts on, named without its issuer,
+    is the acting document's province's (a province's bodies amend, replace and carry out
+    their own province's documents), and the same body's when the symbols' issuer codes agree."""
+    for r in rels:
+        s, o = r.subject, r.object
+        if o.issuer_name or o.national or s.national or not s.issuer_name:
+            continue
+        o.province = s.province
+        if o.issuer_code == s.issuer_code:
+            o.issuer_name = s.issuer_name
 
 
 def _same_document_again(refs: list[LegalRef]) -> None:

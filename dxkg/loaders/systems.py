@@ -391,7 +391,9 @@ def _pair_links(inside: list, folded: str, offset: int, span: Span) -> list[Syst
             if not _same(last[0], b):
                 links.append(_link(last[0], b, last[1], between, span))
                 last = (last[0], last[1], b, between)
-        elif not last and _LIST_MORE.fullmatch(between) and not _verb(folded[prev_end:a_s]):
+        elif (
+            not last and _LIST_MORE.fullmatch(folded[_scope_end(folded, a_e) : b_s]) and not _verb(folded[prev_end:a_s])
+        ):
             subjects.append(a)
         else:
             lead = _verb(folded[prev_end:a_s])
@@ -407,6 +409,20 @@ _AND_VERB = re.compile(
     r"^[^;]{0,40}?(?:\bva|,|\bdong thoi)\s+(?:duoc\s+)?(?:ket noi|lien thong|lien ket|tich hop|dong bo"
     r"|chia se|khai thac|su dung|nhan|lay|tra cuu|cung cap|truyen|gui|day|ke thua|tai su dung)\b"
 )
+# "A tỉnh Hậu Giang (cũ) và B được …": the first of two listed subjects' province
+_LISTED_SCOPE = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:cua|thuoc) )?(?:tinh|thanh pho)(?: \w+){0,4}?(?: \(cu\))?(?=\s*(?:,|va |hoac |$))"
+)
+
+
+def _scope_end(folded: str, end: int) -> int:
+    """Where the province written after a system ends ("… tỉnh Hậu Giang (cũ)"), from the end
+    of its name, which may hold the word "tỉnh" ("Trung tâm dữ liệu tỉnh")."""
+    unit = next((end - len(u) for u in ("tinh", "thanh pho") if folded.endswith(u, 0, end)), end)
+    m = _LISTED_SCOPE.match(folded, unit)
+    return m.end() if m else end
+
+
 # "…B của Công an tỉnh và C": the object's owner between two coordinated objects
 _AND = re.compile(r"^[^;]{0,60}(?:,|\bva)\s*$")
 
