@@ -481,3 +481,25 @@ def test_an_agency_listed_as_lead_and_cooperating_stays_lead_and_is_reported():
     assert [a.name for a in task.coops] == ["Sở Nội vụ"]
     assert "Sở Thông tin và Truyền thông" in {a.name for a in task.leads}
     assert [i.line for i in data.issues] == [task.span.line]
+
+
+def test_an_empty_deadline_cell_is_the_one_above_inside_a_group_only():
+    """Rows of one group share a merged deadline cell; a group row starts afresh. A table
+    without group rows, or whose layout shows it does not merge, gives no sign of merged
+    cells: a blank there is just blank."""
+    head = "| STT | Nhiệm vụ | Chủ trì | Thời hạn |\n|---|---|---|---|\n"
+    grouped = (
+        head + "| A | Nhóm một | | |\n| 1 | Việc một | Sở A | Quý II/2026 |\n| 2 | Việc hai | Sở B | |\n"
+        "| 3 | Việc ba | | |\n| B | Nhóm hai | | |\n| 4 | Việc bốn | Sở A | 2027 |\n| 5 | Việc năm | Sở C | |\n"
+    )
+    assert [t.deadline for t in _extract(grouped).tasks] == ["Quý II/2026"] * 3 + ["2027"] * 2
+    flat = head + "| 1 | Việc một | Sở A | 2026 |\n| 2 | Việc hai | Sở B | |\n"
+    assert [t.deadline for t in _extract(flat).tasks] == ["2026", None]
+    # a table that writes a deadline again in the row under it does not merge: a blank is none
+    repeated = grouped.replace("| Việc hai | Sở B | |", "| Việc hai | Sở B | Quý II/2026 |")
+    assert [t.deadline for t in _extract(repeated).tasks][2] is None
+    # nor does one where a group opens on an empty deadline
+    opens_empty = grouped.replace("| Sở A | Quý II/2026 |", "| Sở A | |").replace(
+        "| Việc hai | Sở B | |", "| Việc hai | Sở B | 2026 |"
+    )
+    assert [t.deadline for t in _extract(opens_empty).tasks] == [None, "2026", None, "2027", None]

@@ -11,8 +11,11 @@ the parsed rows (a mismatch is reported as a ``ParseIssue``, since it means a co
 misread).
 
 Merged cells arrive empty in every row but the first: an empty lead-agency cell means
-"same as above" until the next group row. Other columns are not inherited — an empty
-co-operating agency or deadline is just empty, and an amount must never be counted twice.
+"same as above" until the next group row. An empty deadline cell means so only inside a
+group of a table whose layout shows merged deadlines (group rows, no group opening on an empty
+deadline, no deadline written twice in a row); elsewhere a task may simply have none. Other
+columns are not inherited — an empty co-operating agency is just empty, and an amount must
+never be counted twice.
 """
 
 from __future__ import annotations
@@ -257,6 +260,8 @@ class _Context:
         self.appendix, self.index = appendix, index
         self.groups: list[_Group] = []
         self.last_lead = ""
+        self.merged_deadlines = False  # see _merged_deadlines
+        self.last_deadline: tuple[str, list[str]] = ("", [])  # with the group path it was read under
 
     def enter_group(self, line: _Line) -> None:
         level = _level(line.number)
@@ -291,6 +296,16 @@ class _Context:
         if own:
             self.last_lead = own
         return own or self.last_lead
+
+    def deadline(self, line: _Line) -> str | None:
+        """The deadline cell, or, in a table that merges deadline cells, the one of the row above
+        in the same group when the cell is empty."""
+        own, path = clean(line.text("deadline")), self.path()
+        if own or not self.groups or not self.merged_deadlines:
+            self.last_deadline = (own, path)
+            return own or None
+        above, above_path = self.last_deadline
+        return (above or None) if above_path == path else None
 
 
 # ---------------------------------------------------------------- tasks
@@ -328,7 +343,7 @@ def _task(line: _Line, ctx: _Context) -> Task:
         group=ctx.path(),
         leads=parse_agency_cell(ctx.lead(line)),
         coops=parse_agency_cell(line.text("coop")),
-        deadline=clean(line.text("deadline")) or None,
+        deadline=ctx.deadline(line),
         result=clean(line.text("result")) or None,
         leader=clean(line.text("leader")) or None,
         budgets=budgets,
@@ -365,8 +380,27 @@ def _budget_sums(tasks: list[Task]) -> dict[str, Decimal]:
     return sums
 
 
+def _merged_deadlines(lines: list[_Line]) -> bool:
+    """Whether a table leaves a deadline cell empty to mean "same as above": it has group rows,
+    no group opens on an empty deadline (nothing above to merge with: there a blank means none),
+    and no row writes again the deadline of the row above it (a table that merges would not)."""
+    groups, above = False, None
+    for k, line in enumerate(lines):
+        if is_total_label(line.title) or is_total_label(line.number):
+            continue
+        if _is_group(line, lines, k):
+            groups, above = True, None
+        elif line.title or line.has_content():
+            own = clean(line.text("deadline"))
+            if (not own and above is None) or (own and own == above):
+                return False
+            above = own or above
+    return groups
+
+
 def _read_tasks(lines: list[_Line], ctx: _Context, out: AppendixData) -> None:
     tasks: list[Task] = []
+    ctx.merged_deadlines = _merged_deadlines(lines)
     for k, line in enumerate(lines):
         if is_total_label(line.title) or is_total_label(line.number):
             out.totals += _budget_totals(line, ctx, tasks)
