@@ -231,7 +231,7 @@ SELECT ?file ?decision ?plan ?kind ?title (COUNT(DISTINCT ?task) AS ?tasks) WHER
   ?c a dx:Citation ; dx:citingDocument ?decision ; dx:citedDocument ?plan ; dx:relation dx:approves .
   ?plan dx:sourceFile ?file ; eli:title ?title ; eli:type_document/skos:prefLabel ?kind .
   FILTER(LANG(?kind) = "vi")
-  OPTIONAL { ?task dx:partOfPlan ?plan }
+  OPTIONAL { ?task a dx:Task ; dx:partOfPlan ?plan }  # totals and indicators are part of the plan too
 } GROUP BY ?file ?decision ?plan ?kind ?title"""
 
 
