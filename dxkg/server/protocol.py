@@ -9,6 +9,7 @@ at all, the default graph is the union of all graphs.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -22,6 +23,7 @@ bp = Blueprint("protocol", __name__)
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
+SURVEY_MEMO_TEXT = 8192  # characters: longer texts are lexed each time they come
 
 
 @bp.route("/sparql", methods=["GET", "POST"], strict_slashes=False)
@@ -100,8 +102,12 @@ def check_text(text: str, what: str, words: tuple[str, ...], opts) -> sparql_tex
         raise ServiceError(
             400, f"the {what} is {len(text)} characters long; this service accepts at most {opts.max_query_len}"
         )
+    refused = () if opts.allow_service else words
     try:
-        found = sparql_text.survey(text, opts.max_depth, () if opts.allow_service else words)
+        if len(text) <= SURVEY_MEMO_TEXT:
+            found = _survey(text, opts.max_depth, refused)
+        else:
+            found = sparql_text.survey(text, opts.max_depth, refused)
     except sparql_text.SparqlTextError as e:
         raise ServiceError(400, f"SPARQL syntax error: {e}") from None
     if found.federated:
@@ -110,6 +116,15 @@ def check_text(text: str, what: str, words: tuple[str, ...], opts) -> sparql_tex
             f"{found.federated} is disabled on this service: it would make the server fetch data from other addresses",
         )
     return found
+
+
+@functools.lru_cache(maxsize=256)
+def _survey(text: str, max_depth: int, words: tuple[str, ...]) -> sparql_text.Survey:
+    """``sparql_text.survey``, remembered for texts up to ``SURVEY_MEMO_TEXT`` (so at most
+    about 2 MB are held): dashboards and named queries send the same texts again and again,
+    and lexing a light query (~35 µs) costs half of answering it from the result cache.
+    Refused texts raise each time, never remembered."""
+    return sparql_text.survey(text, max_depth, words)
 
 
 def query_task(
