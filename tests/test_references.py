@@ -162,6 +162,11 @@ def test_dates(text, expected):
             "UBND tỉnh",
             "Ban hành mô hình mạng nội bộ",
         ),
+        (  # a former province's issuer: "(cũ)" belongs to the issuer, not to the subject
+            "Kế hoạch số 61/KH-UBND ngày 02/3/2025 của UBND tỉnh Bắc Kạn (cũ) về phát triển kinh tế số.",
+            "UBND tỉnh Bắc Kạn",
+            "về phát triển kinh tế số",
+        ),
     ],
 )
 def test_issuer_and_subject(text, issuer, subject):

@@ -327,8 +327,9 @@ def _trim_issuer(name: str) -> str:
 
 
 def _subject(text: str) -> str | None:
-    """The subject clause after the issuer ("về …", "phê duyệt …") up to the sentence end."""
-    s = text.lstrip(" ,.:-")
+    """The subject clause after the issuer ("về …", "phê duyệt …") up to the sentence end; the
+    "(cũ)" of a former province's issuer is not part of it."""
+    s = re.sub(r"^\(cũ\)", "", text.lstrip(" ,.:-")).lstrip(" ,.:-")
     if not s or re.match(rf"(?:và|hoặc|,|\d|{_TYPE_WORD_ALT})\b", s):
         return None
     stop = _SUBJECT_STOP.search(s)
