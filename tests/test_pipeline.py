@@ -54,6 +54,8 @@ def test_graphs_come_one_at_a_time_and_match_the_whole_build(tmp_path):
         ("tỉnh Quảng Nam", "Quảng Nam"),
         ("tỉnh Quảng Namx", None),
         ("không có tỉnh nào", None),
+        ("Trung tâm dữ liệu thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh"),  # the name holds "Thành phố"
+        ("Sở Y tế TP. Hồ Chí Minh", "Thành phố Hồ Chí Minh"),
     ],
 )
 def test_the_first_province_named_is_found_with_one_pattern(text, province):

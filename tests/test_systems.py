@@ -238,6 +238,9 @@ def test_a_province_level_citys_data_centre_is_a_system_and_a_lower_citys_is_not
         ("TTDL-TINH", "Hải Phòng")
     ]
     assert keys("Trung tâm dữ liệu thành phố Phủ Lý") == []  # a city of Hà Nam
+    assert [(s.key, s.province) for s in systems_in_text("Trung tâm dữ liệu thành phố Hồ Chí Minh", "Hà Nam")] == [
+        ("TTDL-TINH", "Thành phố Hồ Chí Minh")
+    ]
     assert keys("vận hành Trung tâm dữ liệu thành phố", "Hải Phòng") == ["TTDL-TINH"]  # the city's own
     assert keys("vận hành Trung tâm dữ liệu thành phố", "Hà Nam") == []  # a city below the province
     got = links_of("Trung tâm dữ liệu tỉnh Hải Dương (cũ) được hợp nhất vào Trung tâm dữ liệu thành phố.", "Hải Phòng")

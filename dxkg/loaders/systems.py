@@ -35,7 +35,7 @@ from dxkg.domain.text import fold, fold_same_length, slug
 
 from .layout import is_table_line
 from .records import Span, SystemLink, SystemMention, SystemRef
-from .text import clean, find_province
+from .text import clean, find_province, province_at
 
 _COMPILED = [(key, name, cat, nat, re.compile(p)) for key, name, cat, nat, p in CATALOGUE]
 # A centre, app or data centre of a district or city below the province is not the provincial system.
@@ -126,11 +126,9 @@ def _below_province(text: str, folded: str, end: int, province: str | None) -> b
         return False
     if not m.group(1):
         return True
-    after = text[m.end(1) : m.end(1) + 40].lstrip()
-    if not after[:1].isupper():
+    if not text[m.end(1) : m.end(1) + 40].lstrip()[:1].isupper():
         return province not in CITIES
-    named = find_province(text[m.start(1) : m.end(1) + 40])
-    return not (named and fold(after).startswith(fold(named)))
+    return not province_at(text[m.start(1) : m.end(1) + 40])
 
 
 _HEAD_ALT = "|".join(sorted(SYSTEM_HEADS, key=len, reverse=True))

@@ -43,20 +43,31 @@ def clean(s: str) -> str:
 
 
 _PROV_FOLDED = sorted(((fold(p), p) for p in PROVINCES_2008 + PROVINCES_2025_NEW), key=lambda x: -len(x[0]))
-
-
-# one pattern for all provinces, longest names first: the leftmost match, and at one place the
-# longest name, as trying each province in turn did (one regex per province per call was slow)
-_PROV_NAMED = re.compile(r"(?:tinh|thanh pho|tp\.?)\s+(" + "|".join(re.escape(f) for f, _ in _PROV_FOLDED) + r")\b")
 _PROV_BY_FOLDED: dict[str, str] = {}
 for _folded, _name in _PROV_FOLDED:
     _PROV_BY_FOLDED.setdefault(_folded, _name)
+# after a unit word, "Thành phố Hồ Chí Minh" is written without its own ("thành phố Hồ Chí Minh", "TP. Hồ Chí Minh")
+_AFTER_UNIT = {f.removeprefix("thanh pho "): p for f, p in _PROV_FOLDED} | _PROV_BY_FOLDED
+
+# one pattern for all provinces, longest names first: the leftmost match, and at one place the
+# longest name, as trying each province in turn did (one regex per province per call was slow)
+_PROV_NAMED = re.compile(
+    r"(?:tinh|thanh pho|tp\.?)\s+("
+    + "|".join(re.escape(f) for f in sorted(_AFTER_UNIT, key=len, reverse=True))
+    + r")\b"
+)
 
 
 def find_province(text: str) -> str | None:
     """The first province named as "tỉnh X" / "thành phố X" in text, canonical spelling."""
     m = _PROV_NAMED.search(fold(text))
-    return _PROV_BY_FOLDED[m.group(1)] if m else None
+    return _AFTER_UNIT[m.group(1)] if m else None
+
+
+def province_at(text: str) -> str | None:
+    """The province ``text`` opens with, as "tỉnh X" / "thành phố X", or None."""
+    m = _PROV_NAMED.match(fold(text))
+    return _AFTER_UNIT[m.group(1)] if m else None
 
 
 def province_named(text: str) -> str | None:
