@@ -266,3 +266,15 @@ def test_a_named_system_is_written_as_far_as_its_province():
     assert (ref.written, ref.province) == ("Hệ thống quản lý hồ sơ sức khỏe tỉnh Hà Giang (cũ)", "Hà Giang")
     (ref,) = systems_in_text("Cơ sở dữ liệu chuyên ngành y tế tỉnh Hà Nam được cập nhật hằng ngày", "Hà Nam")
     assert ref.written == "Cơ sở dữ liệu chuyên ngành y tế tỉnh Hà Nam"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Phần mềm một cửa điện tử cấp xã đồng bộ trạng thái hồ sơ với Cổng Dịch vụ công quốc gia.", 1),
+        ("Hệ thống thư điện tử đồng bộ kết quả xử lý với Hệ thống quản lý văn bản và điều hành.", 1),
+        ("Hệ thống thư điện tử được triển khai đồng bộ các giải pháp với Hệ thống quản lý văn bản và điều hành.", 0),
+    ],
+)
+def test_what_is_synchronised_may_stand_between_the_verb_and_its_object(text, expected):
+    assert [rel for _, _, rel, _, _, _ in links_of(text)] == ["syncs"] * expected

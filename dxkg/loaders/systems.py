@@ -62,7 +62,8 @@ _VERBS = [  # (relation, folded pattern); "provides_data_to" is read as the obje
     ("integrates", r"tich hop|hop nhat (?:voi|vao)|chuyen toan bo(?: \w+){0,6}? (?:sang|ve|vao|len)"),
     ("connects", r"ket noi|lien thong|lien ket"),
     ("shares_data", rf"chia se(?: {_DATA})?"),
-    ("syncs", rf"dong bo(?:,? thong nhat)?(?= voi| giua| {_DATA}| sang| len| ve)"),  # not "triển khai đồng bộ"
+    # not "triển khai đồng bộ"; what is synchronised may follow: "đồng bộ trạng thái hồ sơ với"
+    ("syncs", rf"dong bo(?:,? thong nhat)?(?= voi| giua| {_DATA}| sang| len| ve| trang thai| ho so| ket qua)"),
 ]
 _VERB_RX = re.compile("|".join(f"(?P<v{i}>{p})" for i, (_, p) in enumerate(_VERBS)))
 _TO_B = re.compile(r"\b(?:voi|va|len|qua|den|toi|vao)\s*$")
