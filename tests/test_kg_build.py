@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from dxkg.kg import iris, queries
+from dxkg.kg.namespaces import DX
 from dxkg.kg.build import Builder
 from dxkg.kg.derived import refresh_derived
 from dxkg.kg.store import EmbeddedStore
@@ -318,3 +319,20 @@ def test_a_filter_marked_if_bound_is_dropped_when_its_parameter_is_not_given():
 def test_a_required_parameter_must_be_given():
     with pytest.raises(queries.QueryError, match="needs parameter system"):
         queries.get("system-dependencies").bind({"direction": "down"})
+
+
+def test_a_flow_stated_from_a_provinces_system_into_a_national_one_is_no_dependency_of_the_national():
+    # "NDXP tiếp nhận dữ liệu từ LGSP": the link stays as written, the dependency follows the
+    # layering (the province's LGSP depends on NDXP), so NDXP's impact does not pass through
+    # one province's LGSP to another province's systems
+    links = [
+        SystemLink(NDXP_REF, "uses_data_from", LGSP_REF, Span("a.txt", 5, 5), directed=True),
+        SystemLink(TTHC_REF, "uses_data_from", LGSP_REF, Span("a.txt", 6, 6), directed=True),
+    ]
+    store = build(doc("a.txt", "Hà Nam", links=links))
+    stated = store.select(f"ASK {{ ?n <{DX}usesDataFrom> ?l . ?n <{DX}systemKey> 'NDXP' . ?l <{DX}systemKey> 'LGSP' }}")
+    assert stated["boolean"]
+    up = {r["otherLabel"] for r in rows(store, "system-dependencies", system="NDXP")}
+    assert up == set()
+    down = {r["otherLabel"] for r in rows(store, "system-dependencies", system="NDXP", direction="down")}
+    assert down == {"Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)", "Hệ thống thông tin giải quyết TTHC (Hà Nam)"}

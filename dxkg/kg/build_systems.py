@@ -29,17 +29,22 @@ def category_iri(notation: str) -> str:
 def dependency(link) -> str | None:
     """Who depends on whom: 'ab' (a depends on b), 'ba', or None.
 
-    Stated direction wins ("khai thác dữ liệu từ", "depends on"). For an undirected link,
-    the architecture framework's layering decides: a provincial system depends on the
-    national one it connects to, and an application depends on the shared platform or
-    national database it connects to (that is what breaks when the platform goes down).
+    Between a national system and one province's, the architecture framework's layering
+    decides whatever the verb: the provincial system depends on the national one. A stated
+    flow the other way ("NDXP tiếp nhận dữ liệu từ LGSP tỉnh X") is kept as the link it is,
+    but a national platform does not stop when one province's system does; taken as a
+    dependency it would route every province's systems through that one in the impact
+    closure. Otherwise stated direction wins ("khai thác dữ liệu từ", "depends on"), and an
+    undirected link falls back on the layering of categories: an application depends on
+    the shared platform or national database it connects to (what breaks when it goes down).
     """
+    if link.a.national != link.b.national:
+        return "ab" if link.b.national else "ba"
     if link.directed or link.relation in ("uses_data_from", "depends_on"):
         return "ab"
-    for rank in (lambda s: s.national, lambda s: s.category in FOUNDATION_CATEGORIES):
-        a, b = rank(link.a), rank(link.b)
-        if a != b:
-            return "ab" if b else "ba"
+    a, b = (s.category in FOUNDATION_CATEGORIES for s in (link.a, link.b))
+    if a != b:
+        return "ab" if b else "ba"
     return None
 
 
