@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 
 from dxkg.kg import iris, queries
-from dxkg.kg.namespaces import DX
 from dxkg.kg.build import Builder
 from dxkg.kg.derived import refresh_derived
+from dxkg.kg.namespaces import DX
 from dxkg.kg.store import EmbeddedStore
 from dxkg.loaders.records import (
     AgencyRef,
