@@ -38,7 +38,7 @@ from typing import TypeVar
 
 from dxkg.kg import generations
 from dxkg.kg.store import StoreError, remove_stale_folders
-from dxkg.server import sandbox, worker, writer
+from dxkg.server import frames, sandbox, worker, writer
 from dxkg.server.errors import ServiceError
 
 _CTX = multiprocessing.get_context("spawn")  # fork is unsafe in a threaded server
@@ -153,6 +153,7 @@ class _Process:
             if isinstance(e, sandbox.SandboxUnavailable):
                 raise
             raise sandbox.SandboxUnavailable("the process stopped before reporting its network sandbox") from None
+        self.framed = main is worker.main  # query workers send bodies raw (``frames``)
         # ``Connection.poll`` builds a selector per call; one poll object serves every task
         self._reply = select.poll()
         self._reply.register(self.conn.fileno(), select.POLLIN)
@@ -162,7 +163,7 @@ class _Process:
         self.conn.send(task)
         if not self._reply.poll(None if timeout is None else max(0, int(timeout * 1000))):
             raise TimeoutError
-        return self.conn.recv()
+        return frames.read(self.conn.fileno()) if self.framed else self.conn.recv()
 
     def kill(self) -> None:
         self.proc.kill()

@@ -10,9 +10,11 @@ write always sees it.
 Every such process first cuts itself off from the network (``sandbox.enter``), so a
 ``SERVICE`` or ``LOAD`` that got past the text check cannot fetch anything.
 
-Tasks and replies are plain dicts of str/bytes/lists (picklable); errors are replies
-``{"error": status, "message": text, "detail": text}``: the message is safe to show to a
-client (never a remote body, a local path or a stack); the detail is for the server log.
+Tasks and replies are plain dicts of str/bytes/lists (picklable; a reply's ``body`` — the
+answer's bytes as the client gets them, serialized here — crosses the pipe unpickled:
+``frames``); errors are replies ``{"error": status, "message": text, "detail": text}``: the
+message is safe to show to a client (never a remote body, a local path or a stack); the
+detail is for the server log.
 """
 
 from __future__ import annotations
@@ -20,47 +22,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from dxkg.kg.formats import RDF_FORMATS, RESULT_FORMATS, serialised
-from dxkg.server import lifeline, sandbox
-
-
-class _Enough(Exception):
-    """Raised by ``_RowCap`` to stop pyoxigraph serializing once enough rows are written."""
-
-
-class _RowCap:
-    """A binary sink that keeps the first ``rows`` TSV lines (header + rows) and then stops.
-
-    TSV writes exactly one line per solution (newlines in literals are escaped), so counting
-    newlines counts rows without Python work per row.
-    """
-
-    def __init__(self, rows: int):
-        self.left = rows + 1  # + the header line
-        self.parts: list[bytes] = []
-        self.truncated = False
-
-    def write(self, chunk) -> int:
-        chunk = bytes(chunk)
-        if self.left == 0:
-            self.truncated = bool(chunk)
-            raise _Enough
-        n = chunk.count(b"\n")
-        if n < self.left:
-            self.left -= n
-            self.parts.append(chunk)
-            return len(chunk)
-        cut = -1
-        for _ in range(self.left):
-            cut = chunk.index(b"\n", cut + 1)
-        self.parts.append(chunk[: cut + 1])
-        self.left = 0
-        if len(chunk) > cut + 1:  # another row had begun: there are more than max_rows
-            self.truncated = True
-            raise _Enough
-        return len(chunk)
-
-    def flush(self) -> None:
-        pass
+from dxkg.server import frames, lifeline, rowcap, sandbox
 
 
 def error(status: int, message, detail: str = "") -> dict:
@@ -113,24 +75,10 @@ def run_query(store: ox.Store, task: dict) -> dict:
             return error(406, "a SELECT/ASK result cannot be given in the requested media type")
         if isinstance(results, ox.QueryBoolean):
             return {"kind": "boolean", "format": fmt, "body": results.serialize(format=RESULT_FORMATS[fmt])}
-        return _solutions(results, fmt, task["max_rows"])
+        rows, more = rowcap.serialize(results, fmt, task["max_rows"])
+        return {"kind": "solutions", "format": fmt, "body": rows, "truncated": more}
     except (OSError, ValueError, RuntimeError) as e:
         return failed("query evaluation", e)
-
-
-def _solutions(results: ox.QuerySolutions, fmt: str, max_rows: int) -> dict:
-    """Serialize at most ``max_rows`` solutions natively: TSV with a row cap, then re-encode."""
-    sink = _RowCap(max_rows)
-    try:
-        results.serialize(sink, format=ox.QueryResultsFormat.TSV)  # type: ignore[arg-type]  # a binary sink
-    except _Enough:
-        pass
-    tsv = b"".join(sink.parts)
-    if fmt == "tsv":
-        body = tsv
-    else:
-        body = serialised(ox.parse_query_results(tsv, ox.QueryResultsFormat.TSV).serialize(format=RESULT_FORMATS[fmt]))
-    return {"kind": "solutions", "format": fmt, "body": body, "truncated": sink.truncated}
 
 
 def run_dump(store: ox.Store, task: dict) -> dict:
@@ -181,12 +129,12 @@ def main(conn, parent_pid: int, network: str) -> None:
             try:
                 store = ox.Store.read_only(task["replica"])
             except OSError:
-                conn.send(error(503, "the worker could not load the current data; try again"))
+                frames.write(conn.fileno(), error(503, "the worker could not load the current data; try again"))
                 continue
             generation = task["generation"]
         if task["op"] not in _READS:
-            conn.send({"loaded": True})
+            frames.write(conn.fileno(), {"loaded": True})
             continue
         with lifeline.time_limit(task.get("limit")):
             reply = _READS[task["op"]](store, task)
-        conn.send(reply)
+        frames.write(conn.fileno(), reply)
