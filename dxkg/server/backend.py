@@ -153,17 +153,22 @@ class _Process:
             if isinstance(e, sandbox.SandboxUnavailable):
                 raise
             raise sandbox.SandboxUnavailable("the process stopped before reporting its network sandbox") from None
-        self.framed = main is worker.main  # query workers send bodies raw (``frames``)
+        # query workers speak in ``frames``: a task in one write and one read, a reply's body raw
+        self.framed = main is worker.main
+        self.fd = self.conn.fileno()
         # ``Connection.poll`` builds a selector per call; one poll object serves every task
         self._reply = select.poll()
-        self._reply.register(self.conn.fileno(), select.POLLIN)
+        self._reply.register(self.fd, select.POLLIN)
 
     def call(self, task: dict, timeout: float | None) -> dict:
         """Send a task, wait for its reply; raises ``TimeoutError`` or ``EOFError``."""
-        self.conn.send(task)
+        if self.framed:
+            frames.write(self.fd, task)
+        else:
+            self.conn.send(task)
         if not self._reply.poll(None if timeout is None else max(0, int(timeout * 1000))):
             raise TimeoutError
-        return frames.read(self.conn.fileno()) if self.framed else self.conn.recv()
+        return frames.read(self.fd) if self.framed else self.conn.recv()
 
     def kill(self) -> None:
         self.proc.kill()

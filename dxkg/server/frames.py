@@ -1,4 +1,4 @@
-"""How a query worker's reply crosses the pipe: a small pickled header, then the body raw.
+"""How tasks and replies cross a query worker's pipe: a small pickled header, then a body raw.
 
 The body of an answer (already the bytes the client gets, serialized in the worker) is the
 only large part of a reply. Pickled inside the reply it was copied by ``pickle`` in the
@@ -6,10 +6,12 @@ worker, read by ``multiprocessing`` in pieces it grew a buffer from, copied out 
 copied again by ``pickle.loads`` in the HTTP process, whose GIL every other request waits
 for. Here it is written after its header in one ``writev`` and read with the header in one
 ``read`` when it fits the pipe (a light query's whole reply), else straight into a buffer
-of its announced size.
+of its announced size. A task is a frame without a body, written in one call and read in one
+(``multiprocessing``'s ``Connection`` pickles through a ``ForkingPickler`` and reads the length
+and the payload in two).
 
 A frame: ``!Iq`` (header length, body length or -1 for no body), the pickled header (the
-reply without ``body``), the body.
+message without ``body``), the body.
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ _HEAD = struct.Struct("!Iq")
 PIPE_READ = 1 << 16  # a pipe holds 64 KiB: a reply that fits is read in one call
 
 
-def write(fd: int, reply: dict) -> None:
-    """Send ``reply`` (``body``, if any, a bytes-like object) as one frame."""
-    body = reply.pop("body", None)
-    head = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+def write(fd: int, message: dict) -> None:
+    """Send ``message`` (its ``body``, if any, a bytes-like object) as one frame."""
+    body = message.get("body")
+    if body is not None:
+        message = {k: v for k, v in message.items() if k != "body"}
+    head = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     parts = [_HEAD.pack(len(head), -1 if body is None else len(body)), head]
     if body:
         parts.append(body)
@@ -38,8 +42,8 @@ def write(fd: int, reply: dict) -> None:
 
 
 def read(fd: int) -> dict:
-    """Receive one frame: the reply, with its ``body`` as ``bytes``. ``EOFError`` if the
-    other end is gone."""
+    """Receive one frame: the message, with its ``body`` (if it has one) as ``bytes``.
+    ``EOFError`` if the other end is gone."""
     data: bytes | bytearray = os.read(fd, PIPE_READ)
     while len(data) < _HEAD.size:
         data += _more(fd, _HEAD.size - len(data))
@@ -55,10 +59,10 @@ def read(fd: int) -> dict:
                 raise EOFError
             got += n
         data = buf
-    reply = pickle.loads(data[_HEAD.size : _HEAD.size + head])
+    message = pickle.loads(data[_HEAD.size : _HEAD.size + head])
     if size >= 0:
-        reply["body"] = bytes(data[_HEAD.size + head : end])
-    return reply
+        message["body"] = bytes(data[_HEAD.size + head : end])
+    return message
 
 
 def _more(fd: int, n: int) -> bytes:

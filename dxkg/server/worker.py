@@ -120,21 +120,22 @@ def main(conn, parent_pid: int, network: str) -> None:
     sandbox.enter(network, conn.send)  # before any task: no network unless allowed
     lifeline.bind_to_parent(parent_pid)
     store, generation = ox.Store(), None  # replaced by the replica of the first task
+    fd = conn.fileno()
     while True:
         try:
-            task = conn.recv()
+            task = frames.read(fd)
         except (EOFError, OSError):
             return
         if task["generation"] != generation:
             try:
                 store = ox.Store.read_only(task["replica"])
             except OSError:
-                frames.write(conn.fileno(), error(503, "the worker could not load the current data; try again"))
+                frames.write(fd, error(503, "the worker could not load the current data; try again"))
                 continue
             generation = task["generation"]
         if task["op"] not in _READS:
-            frames.write(conn.fileno(), {"loaded": True})
+            frames.write(fd, {"loaded": True})
             continue
         with lifeline.time_limit(task.get("limit")):
             reply = _READS[task["op"]](store, task)
-        frames.write(conn.fileno(), reply)
+        frames.write(fd, reply)
