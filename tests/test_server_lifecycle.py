@@ -16,6 +16,7 @@ import requests
 from conftest import TOKEN, make_store
 
 from dxkg.kg.store import build_aside
+from dxkg.server import frames
 from dxkg.server.backend import _Process
 
 # a cartesian product of the sample store with itself: runs for hours
@@ -125,7 +126,7 @@ def test_a_worker_ends_a_runaway_query_itself_at_its_limit(tmp_path):
         assert p.call({"op": "load", "generation": 1, "replica": replica}, None) == {"loaded": True}
         task = {"op": "query", "generation": 1, "replica": replica, "limit": 1, "query": RUNAWAY}
         task |= {"union": True, "results_format": "json", "rdf_format": None, "max_rows": 10}
-        p.conn.send(task)
+        frames.write(p.fd, task)  # sent, and not waited for
         p.proc.join(120)
         assert p.proc.exitcode == -signal.SIGALRM
     finally:
