@@ -7,12 +7,14 @@ whatever the loaders do.
 from datetime import date
 from decimal import Decimal
 
+import pyoxigraph as ox
 import pytest
 
 from dxkg.kg import iris, queries
 from dxkg.kg.build import Builder
 from dxkg.kg.derived import refresh_derived
 from dxkg.kg.namespaces import DX
+from dxkg.kg.rdf import RDFS, XSD, GraphWriter, vi
 from dxkg.kg.store import EmbeddedStore
 from dxkg.loaders.records import (
     AgencyRef,
@@ -336,3 +338,53 @@ def test_a_flow_stated_from_a_provinces_system_into_a_national_one_is_no_depende
     assert up == set()
     down = {r["otherLabel"] for r in rows(store, "system-dependencies", system="NDXP", direction="down")}
     assert down == {"Nền tảng tích hợp, chia sẻ dữ liệu (Hà Nam)", "Hệ thống thông tin giải quyết TTHC (Hà Nam)"}
+
+
+def test_resolution_from_each_documents_mentions_gives_the_nodes_of_every_mention():
+    """What a worker sends back for resolution (``Builder.mentions``: each way a document is
+    written once, the first subject kept) merges into the same nodes as every mention does."""
+    decree = dict(issuer="TTg", national=True)
+    a = doc(
+        "a.txt",
+        "Hà Nam",
+        [
+            ref("942/QĐ-TTg", "942/QĐ-TTg", "QĐ", "942", **decree, line=k)  # one per row, no subject, no date
+            for k in range(3, 40)
+        ]
+        + [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", **decree, when=date(2020, 6, 3), line=41)],
+    )
+    a.refs[5].subject = "phê duyệt Chương trình"  # the first subject comes after mentions without one
+    a.refs[9].subject = "a later subject"
+    b = doc("b.txt", "Quảng Nam", [ref("749/QĐ-TTg", "749/QĐ-TTg", "QĐ", "749", **decree, file="b.txt")])
+    every = Builder()
+    list(every.lines([a, b]))  # resolves from every mention
+    sent = Builder()
+    sent.resolve([m for d in (a, b) for m in Builder.mentions(d)])
+    assert sent.resolver.nodes == every.resolver.nodes
+    assert every.resolver.nodes[iris.legal("ttg", "QĐ", None, "942")].subject == "phê duyệt Chương trình"
+    assert len(Builder.mentions(a)) == 3  # 38 mentions: the undated one, again with its subject, the dated one
+
+
+def test_an_appendix_every_row_points_at_is_described_once():
+    tasks = [
+        Task(title=f"Nhiệm vụ {k}", number=str(k), appendix="Phụ lục I", span=Span("a.txt", 10 + k, 10 + k, "row"))
+        for k in range(20)
+    ]
+    graphs = Builder().build([doc("a.txt", "Hà Nam", tasks=tasks)]).graphs
+    quads = graphs[iris.graph("a")]
+    label = [q for q in quads if q.predicate.value.endswith("#appendixLabel")]
+    part_of = [q for q in quads if q.predicate.value.endswith("#inAppendix")]
+    assert len(label) == 1 and len(part_of) == 20
+
+
+@pytest.mark.parametrize("text", ['say "yes"', "C:\\path\\", "two\nlines\r\n", "tab\there", "\\n as written", ""])
+def test_literals_written_as_text_are_the_literals(text):
+    w = GraphWriter(iris.graph("a"))
+    w.value("https://example.org/s", RDFS + "comment", text)
+    w.add("https://example.org/s", RDFS + "label", vi(text))
+    w.value("https://example.org/s", RDFS + "seeAlso", 12)
+    assert {q.object for q in w.quads} == (
+        {ox.Literal(text), ox.Literal(text, language="vi"), ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))}
+        if text
+        else {ox.Literal("", language="vi"), ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))}
+    )

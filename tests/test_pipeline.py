@@ -9,7 +9,7 @@ import pytest
 
 from bench import synth_text
 from dxkg.kg.build import Builder
-from dxkg.kg.pipeline import EXIT_OK, build_store, parse_all
+from dxkg.kg.pipeline import EXIT_OK, _Loading, build_store, parse_all
 from dxkg.kg.store import EmbeddedStore
 from dxkg.loaders.text import find_province
 
@@ -77,3 +77,14 @@ def test_workers_keep_the_documents_on_disk_and_send_back_what_the_report_needs(
     assert len(spilled) == 2 and len(spilled.issues) == 2
     assert [d.tasks for d in spilled] == [d.tasks for d in in_memory]
     assert sum(m.startswith("[") for m in messages) == 3 and "tasks" in messages[0]
+
+
+def test_a_piece_the_bulk_loader_refuses_fails_the_load():
+    """The loading threads' errors reach the build (which then discards the store aside)."""
+    store = EmbeddedStore()
+    good = b'<https://example.org/s> <https://example.org/p> "x" <https://example.org/g> .\n'
+    with pytest.raises(SyntaxError), _Loading(store) as loading:
+        loading.put(good)
+        loading.put(b"<https://example.org/s> <https://example.org/p> <not closed\n")
+        for _ in range(4):  # the error is raised at a later piece or at the end
+            loading.put(good)

@@ -11,7 +11,7 @@ systems are written by the mixins in ``build_rows`` and ``build_systems``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -38,6 +38,8 @@ from dxkg.kg.resolve import Resolver
 from dxkg.loaders.document import MERGER_ACT
 from dxkg.loaders.records import AgencyRef, LegalRef, ParsedDocument, Span
 
+_NOWHERE = Span("", 0, 0)  # a mention sent for resolution only
+
 RELATIONS = {
     "based_on": ELI + "based_on",
     "cites": ELI + "cites",
@@ -49,6 +51,25 @@ RELATIONS = {
     "approves": DX + "approves",
     "proposed_by": DX + "proposed_by",
 }
+
+
+def _mention_key(ref: LegalRef) -> tuple:
+    """What resolution reads of a mention but its subject: everything but where it is and how it relates."""
+    return (
+        ref.written,
+        ref.symbol,
+        ref.type_code,
+        ref.number,
+        ref.year,
+        ref.issuer_code,
+        ref.national,
+        ref.province,
+        ref.date,
+        ref.issuer_name,
+        ref.title,
+        ref.issuer,
+        ref.code_issuer,
+    )
 
 
 def doc_type_iri(type_code: str | None) -> str:
@@ -82,34 +103,66 @@ class Builder(RowsMixin, SystemsMixin):
         """Every graph at once, in memory (small corpora, tests); ``graphs`` streams them."""
         return BuildResult(graphs=dict(self.graphs(docs)), documents=list(docs))
 
-    def graphs(self, docs: Sequence[ParsedDocument], flush=None) -> Iterator[tuple[str, list[ox.Quad]]]:
-        """(graph IRI, quads) one graph at a time — the ontology, each document's, then the
-        shared graph — so a caller can load each and let it go. ``docs`` is read twice, in
-        order: first every name (resolution needs all of them before any node is written),
-        then one document at a time (a sequence that reads them back from disk keeps one
-        document's records in memory, see ``kg.pipeline``). With ``flush(graph IRI, quads)``,
-        a document's quads are handed over in pieces as they are written (``GraphWriter``),
-        and what is yielded for it is the last piece."""
-        mentioned, owns = [], []
-        for doc in docs:
-            mentioned += self._all_refs(doc)
-            owns.append(doc.own)
-        refs = [MERGER_ACT] + mentioned + [own for own in owns if own]
-        del mentioned, owns
-        for ref in refs:
-            self.resolver.add(ref)
-        for ref in refs:  # every mention merged into its node before any node is written
-            self.resolver.node(ref)
-        del refs  # the nodes hold what the graphs need; the mentions are read again with their document
-        yield ONTOLOGY_GRAPH, self.ontology_graph()
+    def graphs(self, docs: Sequence[ParsedDocument]) -> Iterator[tuple[str, list[ox.Quad]]]:
+        """(graph IRI, quads) one graph at a time, as ``lines`` writes them."""
+        for graph, lines in self.lines(docs):
+            yield graph, list(ox.parse("".join(lines), format=ox.RdfFormat.N_QUADS))
+
+    def lines(
+        self, docs: Sequence[ParsedDocument], flush=None, *, resolved: bool = False
+    ) -> Iterator[tuple[str, list[str]]]:
+        """(graph IRI, its quads as lines of N-Quads) one graph at a time — the ontology,
+        each document's, then the shared graph — so a caller can load each and let it go.
+        Names are resolved first (``resolve``: every mention of every document before any
+        node is written), from ``docs`` unless ``resolved`` says the caller did it; then
+        ``docs`` is read one document at a time (a sequence that reads them back from disk
+        keeps one document's records in memory, see ``kg.pipeline``). With ``flush(graph
+        IRI, lines)``, a document's lines are handed over in pieces as they are written
+        (``GraphWriter``), and what is yielded for it is the last piece."""
+        if not resolved:
+            mentioned: list[LegalRef] = []
+            owns: list[LegalRef | None] = []
+            for doc in docs:
+                mentioned += self._all_refs(doc)
+                owns.append(doc.own)
+            self.resolve(mentioned + [own for own in owns if own])
+            del mentioned, owns
+        yield ONTOLOGY_GRAPH, [f"{q} .\n" for q in self.ontology_graph()]  # pyoxigraph writes a quad as N-Quads
         self.reorganisation()
         for doc in docs:
             w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places, flush)
             src = self.document(w, doc)
             for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")
-            yield w.graph.value, w.quads
-        yield SHARED_GRAPH, list(dict.fromkeys(self.shared.quads))
+            yield w.graph.value, w.lines
+        yield SHARED_GRAPH, list(dict.fromkeys(self.shared.lines))
+
+    def resolve(self, refs: Sequence[LegalRef]) -> None:
+        """Every mention of every document (in document order, then each document's own
+        reference) merged into its node, before any node is written; the mentions are read
+        again with their document."""
+        refs = [MERGER_ACT, *refs]
+        for ref in refs:
+            self.resolver.add(ref)
+        for ref in refs:
+            self.resolver.node(ref)
+
+    @staticmethod
+    def mentions(doc: ParsedDocument) -> list[LegalRef]:
+        """What ``resolve`` needs of a document, small enough for a worker to send back: its
+        mentions in order, each way a document is written and dated once (a table cites the
+        same decree on every row), without where it was read. A node takes from its first
+        mention what only one can give and gathers the rest, so a repeat adds nothing, except
+        the first subject when the first mention had none (``Resolver.node``)."""
+        kept: dict[tuple, bool] = {}  # mention → its subject is known
+        out = []
+        for ref in Builder._all_refs(doc):
+            key = _mention_key(ref)
+            known = kept.get(key)
+            if known is None or (not known and ref.subject):
+                kept[key] = bool(ref.subject)
+                out.append(replace(ref, span=_NOWHERE))
+        return out
 
     def approve(self, w: GraphWriter, decision: str, plan: str, part: ParsedDocument, node: str) -> None:
         """The decision approves the plan it issues ("Ban hành kèm theo Quyết định này …")."""
@@ -125,7 +178,7 @@ class Builder(RowsMixin, SystemsMixin):
         w.provenance(node, decision, h.span or Span(part.file, 1, 1))
 
     @staticmethod
-    def _all_refs(doc: ParsedDocument):
+    def _all_refs(doc: ParsedDocument) -> Iterator[LegalRef]:
         for part in doc.attached:
             yield from Builder._all_refs(part)
         yield from doc.refs
@@ -251,9 +304,10 @@ class Builder(RowsMixin, SystemsMixin):
     def appendix(w: GraphWriter, src: str, label: str) -> str:
         """The appendix node (also for rows whose appendix heading was not recognised)."""
         iri = f"{src}/appendix/{slug(label or 'bang')}"
-        w.typed(iri, DX + "Appendix")
-        w.value(iri, DX + "appendixLabel", label)
-        w.add(iri, ELI + "is_part_of", src)
+        if w.first((iri, label)):  # once, not once per row
+            w.typed(iri, DX + "Appendix")
+            w.value(iri, DX + "appendixLabel", label)
+            w.add(iri, ELI + "is_part_of", src)
         return iri
 
     # ------------------------------------------------------------------ legal documents
@@ -286,8 +340,7 @@ class Builder(RowsMixin, SystemsMixin):
             w.value(iri, ELI + "date_document", d)
         for t in sorted(n.titles):
             w.value(iri, ELI + "title", vi(t))
-        if n.subjects:
-            w.value(iri, DX + "subject", n.subjects[0])
+        w.value(iri, DX + "subject", n.subject)
         for name_, agency in sorted(n.issuers.items()):
             w.value(iri, DX + "issuerName", name_)
             w.add(iri, ELI + "passed_by", self.agency(agency, n.province))

@@ -31,6 +31,7 @@ import pyoxigraph as ox
 
 from dxkg.kg.namespaces import DERIVED_GRAPH, DX, ID
 from dxkg.kg.rdf import ELI, RDF, XSD
+from dxkg.kg.store import solutions
 
 DEPENDS_ON = DX + "dependsOn"
 # properties only the derived graph holds: views of what documents state leave them out
@@ -70,8 +71,13 @@ def _rows(store, sparql: str) -> list[dict]:
 def _edges(store, predicates: Iterable[str]) -> nx.DiGraph:
     """The directed graph of IRI → IRI links by any of ``predicates``, over every graph."""
     path = "|".join(f"<{p}>" for p in predicates)
+    query = f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(ISIRI(?s) && ISIRI(?o)) }}"
     g = nx.DiGraph()
-    for row in _rows(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(ISIRI(?s) && ISIRI(?o)) }}"):
+    raw = getattr(store, "raw", None)
+    if raw is not None:  # rows as pyoxigraph gives them: JSON text turned into dicts took 1.3 s for 10 MB of plans
+        g.add_edges_from((s.value, o.value) for s, o in solutions(raw.query(query, use_default_graph_as_union=True)))
+        return g
+    for row in _rows(store, query):
         g.add_edge(row["s"]["value"], row["o"]["value"])
     return g
 

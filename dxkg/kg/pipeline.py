@@ -9,17 +9,21 @@ rows do not reproduce, is reported as lost (``dxkg.loaders.guard``): exit code 3
 store), or loaded one source graph at a time (remote store), so a failed build never
 damages what is being served.
 
-Documents are parsed in parallel (one process per core), and each document's graph goes
-into the store as soon as it is written: memory holds the records of every document (names
-are resolved across all of them) but the quads of one. Progress — document, size, rows,
-throughput — is reported as it goes.
+Documents are parsed in parallel (one process per core); each worker keeps its document on
+disk and sends back what name resolution needs (the legal documents it mentions, each way
+of writing one once). Then each document's graph is written as N-Quads text and goes into
+the store in pieces while the next is written (bulk loads in threads, on the other core):
+memory holds one document's records and a few pieces of text. Progress — document, size,
+rows, throughput — is reported as it goes.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import queue
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -33,20 +37,24 @@ from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
 # quads per bulk load, handed over while a document's graph is written: the loader buffers
-# what it is given (a 1 MB table's 250,000 quads at once took 220 MB more) and each call
-# has a fixed cost and leaves files (1M quads: 8.8 CPU-s in pieces of 20,000, 7.2 of 50,000)
-LOAD_CHUNK = 50_000
+# what it is given (a 1 MB table's 250,000 quads at once took 220 MB more; two loads of 50,000
+# at once 170 MB, of 25,000 100 MB) and each call has a fixed cost and leaves files (1M quads:
+# 8.8 CPU-s in pieces of 20,000, 7.2 of 50,000)
+LOAD_CHUNK = 25_000
 
 
 @dataclass
 class _Read:
-    """What the report and the checks need of one parsed document, small enough to send
-    back from a worker: the file, counts of its records, its issues, and the document
-    itself unless the worker kept it on disk."""
+    """What the report, the checks and name resolution need of one parsed document, small
+    enough to send back from a worker: the file, counts of its records, its issues, the
+    legal documents it mentions (``Builder.mentions``) and its own reference, and the
+    document itself unless the worker kept it on disk."""
 
     file: str
     counts: str
     issues: list
+    mentions: list
+    own: object = None
     doc: object = None
 
 
@@ -68,7 +76,7 @@ def _parse(path: str, spill_to: str | None = None):
         f"{sum(len(d.system_links) for d in parts)} system links"
         + (f" ({len(doc.attached)} attached document)" if doc.attached else "")
     )
-    read = _Read(doc.file, counts, [i for d in parts for i in d.issues])
+    read = _Read(doc.file, counts, [i for d in parts for i in d.issues], Builder.mentions(doc), doc.own)
     if spill_to:
         with open(spill_to, "wb") as f:
             pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
@@ -79,23 +87,33 @@ def _parse(path: str, spill_to: str | None = None):
 
 class Spilled(Sequence):
     """Parsed documents kept on disk (pickled) and read back one at a time: the build reads
-    them twice (every name first, then one graph per document), and memory holds one
-    document's records instead of every document's. ``issues`` holds each document's
-    issues (``incomplete`` reads them without reading the documents)."""
+    them once, one graph per document, and memory holds one document's records instead of
+    every document's. ``issues`` holds each document's issues (``incomplete`` reads them
+    without reading the documents), ``mentions`` what name resolution needs of each
+    (``Builder.resolve``: its mentions, then every document's own reference)."""
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
         self.paths: list[Path] = []
         self.issues: list[list] = []
+        self._mentions: list = []
+        self._owns: list = []
 
     def path(self, k: int) -> Path:
         """Where the ``k``-th document read goes (a worker writes it there)."""
         return self.folder / f"{k:06d}.pickle"
 
-    def add(self, path: Path, issues: list) -> None:
+    def add(self, path: Path, read: _Read) -> None:
         """A document a worker has already written to ``path``."""
         self.paths.append(path)
-        self.issues.append(issues)
+        self.issues.append(read.issues)
+        self._mentions += read.mentions
+        if read.own:
+            self._owns.append(read.own)
+
+    @property
+    def mentions(self) -> list:
+        return self._mentions + self._owns
 
     def __len__(self) -> int:
         return len(self.paths)
@@ -147,7 +165,7 @@ def parse_all(paths, report: Callable[[str], None], jobs: int | None = None, spi
             kind = "error" if issue.reader else "warning"
             report(f"    {kind}: {issue.file}:{issue.line}: {issue.message}")
         if spilled is not None:
-            spilled.add(spilled.path(i - 1), read.issues)
+            spilled.add(spilled.path(i - 1), read)
         else:
             docs.append(read.doc)
     return (spilled if spilled is not None else docs), skipped
@@ -226,31 +244,80 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
 def _load(store, docs: Sequence, report, t0: float) -> list[str]:
     """Each graph into ``store`` as it is written, in bulk loads of ``LOAD_CHUNK`` quads
     across graphs (a call per small document would leave files per document), then the
-    derived graph; returns the graphs written (the derived one last)."""
+    derived graph; returns the graphs written (the derived one last). The quads go as
+    N-Quads text, loaded in a thread of their own (``_Loading``) while the next piece is
+    written."""
     n_quads, pending = 0, []
-
-    def put(_graph: str, quads: list) -> None:  # the quads carry their graph
-        nonlocal n_quads
-        pending.extend(quads)
-        n_quads += len(quads)
-        while len(pending) >= LOAD_CHUNK:  # across documents: one call per piece, not per graph
-            store.bulk_extend(pending[:LOAD_CHUNK])
-            del pending[:LOAD_CHUNK]
-
     graphs, t1 = [], time.perf_counter()
-    for g, quads in Builder().graphs(docs, flush=put):
-        put(g, quads)
-        graphs.append(g)
-        if len(graphs) > 1 and g != SHARED_GRAPH:  # after the ontology: one graph per document
-            rate = n_quads / max(time.perf_counter() - t1, 1e-9)
-            report(
-                f"  writing [{len(graphs) - 1}/{len(docs)}] {g.rsplit('/', 1)[-1]}: {n_quads} quads so far ({rate:,.0f}/s)"
-            )
-    store.bulk_extend(pending)
+    builder = Builder()
+    if isinstance(docs, Spilled):  # the workers sent what resolution needs: no document read twice
+        builder.resolve(docs.mentions)
+    with _Loading(store) as loading:
+
+        def put(_graph: str, lines: list[str]) -> None:  # the lines carry their graph
+            nonlocal n_quads
+            pending.extend(lines)
+            n_quads += len(lines)
+            if len(pending) >= LOAD_CHUNK:  # across documents: one call per piece, not per graph
+                loading.put("".join(pending).encode())
+                pending.clear()
+
+        for g, lines in builder.lines(docs, flush=put, resolved=isinstance(docs, Spilled)):
+            put(g, lines)
+            graphs.append(g)
+            if len(graphs) > 1 and g != SHARED_GRAPH:  # after the ontology: one graph per document
+                rate = n_quads / max(time.perf_counter() - t1, 1e-9)
+                report(
+                    f"  writing [{len(graphs) - 1}/{len(docs)}] {g.rsplit('/', 1)[-1]}: {n_quads} quads so far ({rate:,.0f}/s)"
+                )
+        loading.put("".join(pending).encode())
     report(f"built {len(graphs)} graphs, {n_quads} quads from {len(docs)} documents in {time.perf_counter() - t0:.2f}s")
+    store.optimize()  # the bulk loader's files compacted (see EmbeddedStore.bulk_load)
+    # then the closures: their queries on the compacted store took a fifth of the CPU time, and
+    # the few hundred quads they write are one transaction
     report(f"derived graph: {refresh_derived(store)} triples (dependency and legal-basis closures)")
-    store.optimize()  # the bulk loader's files compacted (see EmbeddedStore.bulk_extend)
     return graphs + [DERIVED_GRAPH]
+
+
+class _Loading:
+    """Pieces of N-Quads text handed to the store's bulk loader by ``threads`` threads: a
+    call loads its piece on one core and lets go of the interpreter meanwhile, so two calls
+    at once and Python writing the next piece keep both cores busy (one loading thread left
+    a core idle half the time). One piece waits at most (memory); an error in a loader is
+    raised in the caller at its next piece or at the end."""
+
+    def __init__(self, store, threads: int = 2):
+        self.store = store
+        self._pieces: queue.Queue = queue.Queue(maxsize=1)
+        self._error: BaseException | None = None
+        self._threads = [threading.Thread(target=self._run, name="dxkg-bulk-load", daemon=True) for _ in range(threads)]
+
+    def __enter__(self) -> _Loading:
+        for t in self._threads:
+            t.start()
+        return self
+
+    def _run(self) -> None:
+        while (piece := self._pieces.get()) is not None:
+            if self._error is None:  # after an error the rest is only drained
+                try:
+                    self.store.bulk_load(piece)
+                except BaseException as e:  # noqa: BLE001 - raised again in the caller
+                    self._error = e
+
+    def put(self, piece: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        if piece:
+            self._pieces.put(piece)
+
+    def __exit__(self, *exc) -> None:
+        for _ in self._threads:
+            self._pieces.put(None)
+        for t in self._threads:
+            t.join()
+        if self._error is not None and exc[0] is None:
+            raise self._error
 
 
 class _Refused(Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -20,73 +21,117 @@ ORG = PREFIXES["org"]
 DCT = PREFIXES["dcterms"]
 TIME = PREFIXES["time"]
 SCHEMA = PREFIXES["schema"]
-_TYPE = RDF + "type"
 
 
-def lit(v) -> ox.Literal:
+class Term(str):
+    """An RDF term already written as in N-Quads (``"text"@vi``, ``"3"^^<…#integer>``): what
+    ``lit`` and ``vi`` give. The writer joins terms into lines of text, which the store's bulk
+    loader parses in Rust: a pyoxigraph object per term and per quad cost the build more
+    CPU time than storing them (``kg.pipeline``)."""
+
+    __slots__ = ()
+
+
+_ESCAPED = re.compile(r'[\\"\n\r]')  # what an N-Quads string cannot hold as it is
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
+def quoted(text: str) -> str:
+    """``text`` as an N-Quads string (quotes included)."""
+    if _ESCAPED.search(text):
+        text = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], text)
+    return f'"{text}"'
+
+
+def typed(lexical: str, datatype: str) -> Term:
+    return Term(f'"{lexical}"^^<{datatype}>')
+
+
+_TRUE, _FALSE = typed("true", XSD + "boolean"), typed("false", XSD + "boolean")
+
+
+def lit(v) -> Term:
     if isinstance(v, bool):
-        return ox.Literal("true" if v else "false", datatype=ox.NamedNode(XSD + "boolean"))
+        return _TRUE if v else _FALSE
     if isinstance(v, int):
-        return ox.Literal(str(v), datatype=ox.NamedNode(XSD + "integer"))
+        return typed(str(v), XSD + "integer")
     if isinstance(v, Decimal):
         s = format(v.normalize(), "f")
-        return ox.Literal(s if "." in s else s + ".0", datatype=ox.NamedNode(XSD + "decimal"))
+        return typed(s if "." in s else s + ".0", XSD + "decimal")
     if isinstance(v, date):
-        return ox.Literal(v.isoformat(), datatype=ox.NamedNode(XSD + "date"))
-    return ox.Literal(str(v))
+        return typed(v.isoformat(), XSD + "date")
+    return Term(quoted(str(v)))
 
 
-def vi(text: str) -> ox.Literal:
-    return ox.Literal(text, language="vi")
+def vi(text: str) -> Term:
+    return Term(quoted(text) + "@vi")
 
 
-_VOCABULARY: dict[str, ox.NamedNode] = {}
+def _term(o) -> str:
+    """Anything ``GraphWriter.add`` takes as an object, as N-Quads: a str is an IRI."""
+    if isinstance(o, Term):
+        return o
+    if isinstance(o, str):
+        return f"<{o}>"
+    if isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
+        return str(o)  # pyoxigraph writes its terms as N-Triples
+    return lit(o)
 
 
-def _term(iri: str) -> ox.NamedNode:
-    """A predicate's or class's node, made once: the vocabulary is small and every quad
-    names a predicate (making a node checks its IRI, a third of the cost of a quad)."""
-    node = _VOCABULARY.get(iri)
-    if node is None:
-        node = _VOCABULARY[iri] = ox.NamedNode(iri)
-    return node
+_PREDICATES: dict[str, str] = {}
 
 
 class GraphWriter:
-    """Collects the quads of one named graph, with small helpers for the common shapes.
+    """Collects the quads of one named graph as lines of N-Quads, with small helpers for the
+    common shapes. Subjects and predicates are IRIs (str); an object is an IRI (str), a
+    literal (``lit``, ``vi``, a pyoxigraph term) or a value ``lit`` turns into one.
 
-    With ``flush``, every ``chunk`` quads are handed to ``flush(graph IRI, quads)`` as they
-    are written and ``quads`` holds only the rest: a long document's graph goes to the store
-    in pieces instead of being held whole."""
+    With ``flush``, every ``chunk`` lines are handed to ``flush(graph IRI, lines)`` as they
+    are written and ``lines`` holds only the rest: a long document's graph goes to the store
+    in pieces instead of being held whole. ``quads`` gives pyoxigraph quads, for small
+    graphs and tests."""
 
-    def __init__(self, graph: str, places: dict | None = None, flush=None, chunk: int = 50_000):
+    def __init__(self, graph: str, places: dict | None = None, flush=None, chunk: int = 10_000):
         self.graph = ox.NamedNode(graph)
-        self.quads: list[ox.Quad] = []
+        self.lines: list[str] = []
         self.places = places or {}  # line → page and table row, for documents read from Word/PDF/scans
         self.flush, self.chunk = flush, chunk
-        # the last subject and its node: the shapes write one subject's quads in a run
+        self._tail = f" <{graph}> .\n"
+        self._seen: set = set()
+        # the last subject, written: the shapes write one subject's quads in a run
         self._subject: str | None = None
-        self._subject_node = self.graph
+        self._head = ""
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        return list(ox.parse("".join(self.lines), format=ox.RdfFormat.N_QUADS))
+
+    def first(self, key) -> bool:
+        """True the first time ``key`` is asked for in this graph (a node every row points
+        at, described once instead of once per row)."""
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
     def add(self, s: str, p: str, o) -> None:
         if o is None or o == "":
             return
-        if isinstance(o, str):
-            o = _term(o) if p == _TYPE else ox.NamedNode(o)
-        elif not isinstance(o, (ox.NamedNode, ox.Literal, ox.BlankNode)):
-            o = lit(o)
         if self._subject != s:
-            self._subject, self._subject_node = s, ox.NamedNode(s)
-        self.quads.append(ox.Quad(self._subject_node, _term(p), o, self.graph))
-        if self.flush is not None and len(self.quads) >= self.chunk:
-            self.flush(self.graph.value, self.quads)
-            self.quads = []
+            self._subject, self._head = s, f"<{s}> "
+        pred = _PREDICATES.get(p)
+        if pred is None:
+            pred = _PREDICATES[p] = f"<{p}> "
+        self.lines.append(f"{self._head}{pred}{o if isinstance(o, Term) else _term(o)}{self._tail}")
+        if self.flush is not None and len(self.lines) >= self.chunk:
+            self.flush(self.graph.value, self.lines)
+            self.lines = []
 
     def value(self, s: str, p: str, v) -> None:
         """A literal value (plain strings become literals, not IRIs)."""
         if v is None or v == "":
             return
-        self.add(s, p, lit(v) if not isinstance(v, ox.Literal) else v)
+        self.add(s, p, v if isinstance(v, (Term, ox.Literal)) else lit(v))
 
     def typed(self, s: str, *classes: str) -> None:
         for c in classes:
