@@ -36,11 +36,13 @@ from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
 EXIT_OK, EXIT_FAIL, EXIT_SKIPPED, EXIT_VIOLATIONS = 0, 1, 3, 4
-# quads per bulk load, handed over while a document's graph is written: the loader buffers
-# what it is given (a 1 MB table's 250,000 quads at once took 220 MB more; two loads of 50,000
-# at once 170 MB, of 25,000 100 MB) and each call has a fixed cost and leaves files (1M quads:
-# 8.8 CPU-s in pieces of 20,000, 7.2 of 50,000)
-LOAD_CHUNK = 25_000
+# quads per bulk load: the loader buffers what it is given (a 1 MB table's 250,000 quads at
+# once took 220 MB more) and each call has a fixed cost and leaves files (1M quads: 8.8 CPU-s
+# in pieces of 20,000, 7.2 of 50,000)
+LOAD_CHUNK = 50_000
+# the build's pieces are half that: two are loaded at once (_Loading; two loads of 50,000
+# quads held 170 MB, of 25,000 100 MB)
+BUILD_PIECE = LOAD_CHUNK // 2
 
 
 @dataclass
@@ -242,7 +244,7 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
 
 
 def _load(store, docs: Sequence, report, t0: float) -> list[str]:
-    """Each graph into ``store`` as it is written, in bulk loads of ``LOAD_CHUNK`` quads
+    """Each graph into ``store`` as it is written, in bulk loads of ``BUILD_PIECE`` quads
     across graphs (a call per small document would leave files per document), then the
     derived graph; returns the graphs written (the derived one last). The quads go as
     N-Quads text, loaded in a thread of their own (``_Loading``) while the next piece is
@@ -258,7 +260,7 @@ def _load(store, docs: Sequence, report, t0: float) -> list[str]:
             nonlocal n_quads
             pending.extend(lines)
             n_quads += len(lines)
-            if len(pending) >= LOAD_CHUNK:  # across documents: one call per piece, not per graph
+            if len(pending) >= BUILD_PIECE:  # across documents: one call per piece, not per graph
                 loading.put("".join(pending).encode())
                 pending.clear()
 

@@ -125,7 +125,7 @@ class EmbeddedStore:
         per call that compaction does not merge, and every process opening the store reads
         every file — each query worker reopens the writer's checkpoint after each write — so
         a store loaded graph by graph that way made writes slower with every graph (2,550
-        files at size L). A build filling a fresh store uses ``bulk_extend`` in large pieces
+        files at size L). A build filling a fresh store uses ``bulk_load`` in large pieces
         and ``optimize`` once at the end. Text is bulk-loaded: it comes in large single calls.
         """
         to = ox.NamedNode(graph) if graph else None
