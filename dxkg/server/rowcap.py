@@ -46,16 +46,19 @@ class _Format:
     escapes: bool = False  # a backslash escapes the next byte in a string
 
 
-_JSON_STRING = rb'"[^"\\]*(?:\\.[^"\\]*)*"'
-_CSV_FIELD = rb'"[^"]*"'
+# A string, or one left open by the chunk's end (taken to the end): every ``"`` the scan meets
+# outside strings opens one, and the whole string is one match, so no match is ever tried from
+# inside a string (an escaped quote) and the scan stays linear.
+_JSON_STRING = rb'"[^"\\]*(?:\\(?:.|\Z)[^"\\]*)*(?:"|\Z)'
+_CSV_FIELD = rb'"[^"]*(?:"|\Z)'
 _FORMATS = {
     "tsv": _Format((b"\n",), None, re.compile(rb"(?P<mark>\n)"), True, b"", 0),
     "csv": _Format((b"\n",), re.compile(_CSV_FIELD), re.compile(_CSV_FIELD + rb"|(?P<mark>\n)"), True, b"", 0),
     "xml": _Format((b"<result>",), None, re.compile(rb"(?P<mark><result>)"), False, b"</results></sparql>", 7),
     "json": _Format(
         (b"[{", b",{"),
-        re.compile(_JSON_STRING),
-        re.compile(_JSON_STRING + rb"|(?P<mark>[\[,]\{)"),
+        re.compile(_JSON_STRING, re.DOTALL),
+        re.compile(_JSON_STRING + rb"|(?P<mark>[\[,]\{)", re.DOTALL),
         False,
         b"]}}",
         1,
@@ -103,9 +106,8 @@ class Rows:
         """Count the marks outside strings in ``data``, which begins at ``offset`` in the body
         (the carried state first); cut there if the limit is reached."""
         fmt = self.fmt
-        outside = fmt.strings.sub(b"", data) if fmt.strings else data
-        open_at = outside.find(b'"') if fmt.strings else -1  # complete strings are gone: this one is open
-        n = self._marks(outside[:open_at] if open_at >= 0 else outside)
+        outside = fmt.strings.sub(b"", data) if fmt.strings else data  # strings, even an open one, gone
+        n = self._marks(outside)
         if n > self.left or (fmt.ends and n == self.left):
             self.cut = offset + self._place(data)
             if not fmt.ends or self.cut < len(self.buf):
@@ -113,16 +115,22 @@ class Rows:
                 raise Enough
             return written
         self.left -= n
-        self.carry = self._state(data, outside[open_at + 1 :] if open_at >= 0 else None)
+        self.carry = self._state(data)
         return written
 
-    def _state(self, data: bytes, open_string: bytes | None) -> bytes:
+    def _state(self, data: bytes) -> bytes:
         """What the next chunk must be read after: an open string (and a pending backslash,
-        which escapes the next chunk's first byte), or the first bytes of a mark."""
+        which escapes the next chunk's first byte), or the first bytes of a mark.
+
+        Every ``"`` opens or closes a string but an escaped one (after an odd run of
+        backslashes: pairs of backslashes are dropped first), so their parity says whether
+        ``data`` ends in a string (the carried state begins with its open quote)."""
         fmt = self.fmt
-        if open_string is not None:
-            pending = fmt.escapes and (len(open_string) - len(open_string.rstrip(b"\\"))) % 2
-            return b'"\\' if pending else b'"'
+        if fmt.strings is not None:
+            plain = data.replace(b"\\\\", b"") if fmt.escapes else data
+            quotes = plain.count(b'"') - (plain.count(b'\\"') if fmt.escapes else 0)
+            if quotes % 2:
+                return b'"\\' if fmt.escapes and plain.endswith(b"\\") else b'"'
         tail = data[-fmt.carried :] if fmt.carried else b""
         return tail if fmt.strings is None or any(m.startswith(tail) for m in fmt.marks) else b""
 
