@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 
-from bench import synth
+from bench import synth, synth_text
 from dxkg.kg import queries
-from dxkg.kg.derived import refresh_derived, shortest_paths
+from dxkg.kg.derived import LEGAL_BASIS_RELATIONS, _edges, basis_graph, derive, refresh_derived, shortest_paths
 from dxkg.kg.namespaces import DERIVED_GRAPH, DX
 from dxkg.kg.pipeline import build_store
 from dxkg.kg.store import EmbeddedStore
@@ -91,6 +92,24 @@ def test_derived_answers_equal_the_path_queries_on_a_synthetic_corpus(synthetic)
     plans = iris(synthetic, "SELECT ?x WHERE { ?x a dx:SourceDocument } ORDER BY ?x")
     starts = [("task", lm.task)] + [("task", t) for t in tasks] + [("document", d) for d in plans]
     assert assert_same_as_reference(synthetic, systems, starts) > 400
+
+
+def test_the_build_derives_from_what_it_writes_what_the_store_derives(tmp_path):
+    """The build gathers the closures' inputs as it writes (``derived.Inputs``); a query of
+    the built store gives the same derived graph. Tasks start no chain: their links are left
+    out of the graph the chains are followed in."""
+    paths = synth_text.write_corpus(tmp_path / "plans", 2, 40_000)
+    assert build_store(paths, tmp_path / "store", validate=False, report=lambda _m: None) == 0
+    store = EmbeddedStore(tmp_path / "store", read_only=True)
+    built = {
+        (q.subject, q.predicate, q.object)
+        for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH))
+    }
+    assert built and built == {(q.subject, q.predicate, q.object) for q in derive(store)}
+    links = _edges(store, LEGAL_BASIS_RELATIONS)
+    g, _sources = basis_graph(links, set())
+    tasks = len(iris(store, "SELECT ?x WHERE { ?x a dx:Task }"))
+    assert tasks > 100 and len(links) >= 2 * tasks and g.number_of_edges() < len(links) - 2 * tasks
 
 
 def test_shortest_paths_name_every_hop_before_and_include_cycles():

@@ -93,9 +93,10 @@ class Builder(RowsMixin, SystemsMixin):
     went from over 30 s to under 0.5 s when this layout replaced per-document copies).
     """
 
-    def __init__(self):
+    def __init__(self, watch=None):
         self.resolver = Resolver()
-        self.shared = GraphWriter(SHARED_GRAPH)
+        self.watch = watch  # told of the links the derived graph reads (GraphWriter)
+        self.shared = GraphWriter(SHARED_GRAPH, watch=watch)
         self._described: set = set()
 
     # ------------------------------------------------------------------ entry
@@ -127,10 +128,19 @@ class Builder(RowsMixin, SystemsMixin):
                 owns.append(doc.own)
             self.resolve(mentioned + [own for own in owns if own])
             del mentioned, owns
-        yield ONTOLOGY_GRAPH, [f"{q} .\n" for q in self.ontology_graph()]  # pyoxigraph writes a quad as N-Quads
+        ontology = self.ontology_graph()
+        if self.watch is not None:
+            for q in ontology:
+                if (
+                    q.predicate.value in self.watch.predicates
+                    and isinstance(q.subject, ox.NamedNode)
+                    and isinstance(q.object, ox.NamedNode)
+                ):
+                    self.watch(q.subject.value, q.predicate.value, q.object.value)
+        yield ONTOLOGY_GRAPH, [f"{q} .\n" for q in ontology]  # pyoxigraph writes a quad as N-Quads
         self.reorganisation()
         for doc in docs:
-            w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places, flush)
+            w = GraphWriter(iris.graph(Path(doc.file).stem), doc.places, flush, watch=self.watch)
             src = self.document(w, doc)
             for k, part in enumerate(doc.attached):  # in the file's graph: reloaded and dropped with it
                 self.approve(w, src, self.document(w, part), part, f"{ID}citation/{slug(doc.stem, 120)}/kem-theo-{k}")

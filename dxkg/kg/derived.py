@@ -55,12 +55,45 @@ def refresh_derived(store) -> int:
 def derive(store) -> list[ox.Quad]:
     """The derived graph's quads, from the store's current contents (the derived graph
     itself is not an input: none of its properties is)."""
-    w = _Writer()
-    _dependency_paths(w, _edges(store, (DEPENDS_ON,)))
-    legal = _edges(store, LEGAL_BASIS_RELATIONS)
     documents = {row["s"]["value"] for row in _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{DX}LegalDocument> }}")}
-    _legal_basis_paths(w, legal, documents | set(legal.nodes) - _rows_only(legal))
+    return closures(_edges(store, (DEPENDS_ON,)), _edges(store, LEGAL_BASIS_RELATIONS), documents)
+
+
+def closures(
+    dependencies: Iterable[tuple[str, str]], legal: Iterable[tuple[str, str]], documents: set
+) -> list[ox.Quad]:
+    """The derived graph's quads from the links (IRI, IRI) by ``dx:dependsOn`` and by the
+    legal-basis relations, and the IRIs typed ``dx:LegalDocument``."""
+    w = _Writer()
+    g = nx.DiGraph()
+    g.add_edges_from(dependencies)
+    _dependency_paths(w, g)
+    _legal_basis_paths(w, legal, documents)
     return w.quads
+
+
+class Inputs:
+    """What ``closures`` reads, gathered while a build writes its graphs (``GraphWriter``'s
+    ``watch``): the build then needs no query of the store it is loading."""
+
+    predicates = frozenset({DEPENDS_ON, *LEGAL_BASIS_RELATIONS, RDF + "type"})
+
+    def __init__(self):
+        self.dependencies: list[tuple[str, str]] = []
+        self.legal: list[tuple[str, str]] = []
+        self.documents: set[str] = set()
+
+    def __call__(self, s: str, p: str, o: str) -> None:
+        """A quad whose predicate is one of ``predicates`` and whose object is an IRI."""
+        if p == DEPENDS_ON:
+            self.dependencies.append((s, o))
+        elif p != RDF + "type":
+            self.legal.append((s, o))
+        elif o == DX + "LegalDocument":
+            self.documents.add(s)
+
+    def quads(self) -> list[ox.Quad]:
+        return closures(self.dependencies, self.legal, self.documents)
 
 
 # ---------------------------------------------------------------- inputs
@@ -68,23 +101,14 @@ def _rows(store, sparql: str) -> list[dict]:
     return store.select(sparql)["results"]["bindings"]
 
 
-def _edges(store, predicates: Iterable[str]) -> nx.DiGraph:
-    """The directed graph of IRI → IRI links by any of ``predicates``, over every graph."""
+def _edges(store, predicates: Iterable[str]) -> list[tuple[str, str]]:
+    """The IRI → IRI links by any of ``predicates``, over every graph."""
     path = "|".join(f"<{p}>" for p in predicates)
     query = f"SELECT DISTINCT ?s ?o WHERE {{ ?s {path} ?o . FILTER(ISIRI(?s) && ISIRI(?o)) }}"
-    g = nx.DiGraph()
     raw = getattr(store, "raw", None)
     if raw is not None:  # rows as pyoxigraph gives them: JSON text turned into dicts took 1.3 s for 10 MB of plans
-        g.add_edges_from((s.value, o.value) for s, o in solutions(raw.query(query, use_default_graph_as_union=True)))
-        return g
-    for row in _rows(store, query):
-        g.add_edge(row["s"]["value"], row["o"]["value"])
-    return g
-
-
-def _rows_only(g: nx.DiGraph) -> set:
-    """Nodes that only ever start a chain (tasks, indicators): nothing rests on them."""
-    return {n for n in g.nodes if g.in_degree(n) == 0 and g.out_degree(n) > 0}
+        return [(s.value, o.value) for s, o in solutions(raw.query(query, use_default_graph_as_union=True))]
+    return [(row["s"]["value"], row["o"]["value"]) for row in _rows(store, query)]
 
 
 # ---------------------------------------------------------------- closures
@@ -125,7 +149,21 @@ def _dependency_paths(w: _Writer, g: nx.DiGraph) -> None:
                 w.add(node, DX + "previousHop", h)
 
 
-def _legal_basis_paths(w: _Writer, g: nx.DiGraph, sources: set) -> None:
+def basis_graph(links: Iterable[tuple[str, str]], documents: set) -> tuple[nx.DiGraph, set]:
+    """The legal-basis links a chain can follow, and where chains start: every document and
+    everything something rests on. A node nothing rests on (a task, an indicator) that is
+    not a document starts no chain and no chain reaches it, so its links are left out before
+    the graph is made: they are most of a plan's (``tests/test_derived.py`` counts them)."""
+    links = list(links)
+    sources = documents | {o for _s, o in links}
+    g = nx.DiGraph()
+    g.add_edges_from((s, o) for s, o in links if s in sources)
+    return g, sources
+
+
+def _legal_basis_paths(w: _Writer, links: Iterable[tuple[str, str]], documents: set) -> None:
+    """For every start (``basis_graph``), each node it rests on and the depth."""
+    g, sources = basis_graph(links, documents)
     for a in sorted(sources):
         if a not in g:
             continue

@@ -19,6 +19,8 @@ rows, throughput — is reported as it goes.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import pickle
 import queue
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dxkg.kg.build import Builder
-from dxkg.kg.derived import refresh_derived
+from dxkg.kg.derived import Inputs
 from dxkg.kg.namespaces import DERIVED_GRAPH, REPORT_GRAPH, SHARED_GRAPH
 from dxkg.loaders.document import DocumentError, expand_paths, parse_document
 
@@ -60,13 +62,28 @@ class _Read:
     doc: object = None
 
 
+@contextlib.contextmanager
+def few_collections(every: int = 100_000) -> Iterator[None]:
+    """Python's cycle collector runs its young pass every 700 new containers by default, and
+    reading a 1 MB plan makes millions (rows, spans, references), as does reading a spilled
+    one back: those passes took a sixth of the parse time and half of the unpickling. The
+    records hold no cycles that need collecting sooner, so the pass runs every ``every``."""
+    old = gc.get_threshold()
+    gc.set_threshold(every, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def _parse(path: str, spill_to: str | None = None):
     """One document in a worker process: what was read, or the reason it cannot be read.
     The document goes without its text lines (the graph does not need them), pickled to
     ``spill_to`` when given: the main process then never holds or copies it while the
     other documents are parsed."""
     try:
-        doc = parse_document(path)
+        with few_collections():
+            doc = parse_document(path)
     except DocumentError as e:
         return None, (e.line, e.message)
     parts = [doc, *doc.attached]  # a decision and the plan it issues: one file, counted together
@@ -206,7 +223,7 @@ def build_store(
     report=print,
     jobs: int | None = None,
 ) -> int:
-    with tempfile.TemporaryDirectory(prefix="dxkg-parsed-") as spill:
+    with tempfile.TemporaryDirectory(prefix="dxkg-parsed-") as spill, few_collections():
         return _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, spill)
 
 
@@ -246,12 +263,13 @@ def _build(paths, store_dir, endpoint, flavour, strict, validate, report, jobs, 
 def _load(store, docs: Sequence, report, t0: float) -> list[str]:
     """Each graph into ``store`` as it is written, in bulk loads of ``BUILD_PIECE`` quads
     across graphs (a call per small document would leave files per document), then the
-    derived graph; returns the graphs written (the derived one last). The quads go as
-    N-Quads text, loaded in a thread of their own (``_Loading``) while the next piece is
-    written."""
+    derived graph (from the links seen as the graphs were written, ``derived.Inputs``);
+    returns the graphs written (the derived one last). The quads go as N-Quads text, loaded
+    by threads of their own (``_Loading``) while the next piece is written."""
     n_quads, pending = 0, []
     graphs, t1 = [], time.perf_counter()
-    builder = Builder()
+    inputs = Inputs()  # the derived graph's, as they are written
+    builder = Builder(watch=inputs)
     if isinstance(docs, Spilled):  # the workers sent what resolution needs: no document read twice
         builder.resolve(docs.mentions)
     with _Loading(store) as loading:
@@ -272,12 +290,11 @@ def _load(store, docs: Sequence, report, t0: float) -> list[str]:
                 report(
                     f"  writing [{len(graphs) - 1}/{len(docs)}] {g.rsplit('/', 1)[-1]}: {n_quads} quads so far ({rate:,.0f}/s)"
                 )
-        loading.put("".join(pending).encode())
+        derived = [f"{q} .\n" for q in inputs.quads()]  # pyoxigraph writes a quad as N-Quads
+        loading.put("".join(pending + derived).encode())
     report(f"built {len(graphs)} graphs, {n_quads} quads from {len(docs)} documents in {time.perf_counter() - t0:.2f}s")
+    report(f"derived graph: {len(derived)} triples (dependency and legal-basis closures)")
     store.optimize()  # the bulk loader's files compacted (see EmbeddedStore.bulk_load)
-    # then the closures: their queries on the compacted store took a fifth of the CPU time, and
-    # the few hundred quads they write are one transaction
-    report(f"derived graph: {refresh_derived(store)} triples (dependency and legal-basis closures)")
     return graphs + [DERIVED_GRAPH]
 
 

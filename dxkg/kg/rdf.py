@@ -88,11 +88,15 @@ class GraphWriter:
 
     With ``flush``, every ``chunk`` lines are handed to ``flush(graph IRI, lines)`` as they
     are written and ``lines`` holds only the rest: a long document's graph goes to the store
-    in pieces instead of being held whole. ``quads`` gives pyoxigraph quads, for small
-    graphs and tests."""
+    in pieces instead of being held whole. With ``watch`` (see ``kg.derived.Inputs``), the
+    links the derived graph is computed from are told as they are written. ``quads`` gives
+    pyoxigraph quads, for small graphs and tests."""
 
-    def __init__(self, graph: str, places: dict | None = None, flush=None, chunk: int = 10_000):
+    def __init__(self, graph: str, places: dict | None = None, flush=None, chunk: int = 10_000, watch=None):
         self.graph = ox.NamedNode(graph)
+        # watch(s, p, o) is told of each quad with an IRI object and a predicate in watch.predicates
+        self.watch = watch
+        self._watched: frozenset = watch.predicates if watch is not None else frozenset()
         self.lines: list[str] = []
         self.places = places or {}  # line → page and table row, for documents read from Word/PDF/scans
         self.flush, self.chunk = flush, chunk
@@ -123,6 +127,8 @@ class GraphWriter:
         if pred is None:
             pred = _PREDICATES[p] = f"<{p}> "
         self.lines.append(f"{self._head}{pred}{o if isinstance(o, Term) else _term(o)}{self._tail}")
+        if p in self._watched and not isinstance(o, (Term, ox.Literal)):
+            self.watch(s, p, o.value if isinstance(o, ox.NamedNode) else o)
         if self.flush is not None and len(self.lines) >= self.chunk:
             self.flush(self.graph.value, self.lines)
             self.lines = []
