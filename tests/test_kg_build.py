@@ -388,3 +388,13 @@ def test_literals_written_as_text_are_the_literals(text):
         if text
         else {ox.Literal("", language="vi"), ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))}
     )
+
+
+def test_a_link_many_records_state_is_written_once_per_graph():
+    """Five citations of one decree: five citation nodes, one ``cites`` link (the store keeps
+    one anyway; the loader is spared the repeats)."""
+    refs = [ref("06/QĐ-TTg", "06/QĐ-TTg", "QĐ", "06", issuer="TTg", national=True, line=k) for k in range(3, 8)]
+    quads = Builder().build([doc("a.txt", "Hà Nam", refs)]).graphs[iris.graph("a")]
+    cites = [q for q in quads if q.predicate.value.endswith("/eli/ontology#cites")]
+    citations = {q.subject for q in quads if q.object == ox.NamedNode(DX + "Citation")}
+    assert len(citations) == 5 and len(cites) == 1

@@ -369,15 +369,15 @@ class Builder(RowsMixin, SystemsMixin):
             if target == src:
                 continue
             rel = RELATIONS.get(ref.relation, RELATIONS["cites"])
-            w.add(src, rel, target)
-            w.add(src, RELATIONS["cites"], target)
+            w.once(src, rel, target)
+            w.once(src, RELATIONS["cites"], target)
             self.citation_node(w, f"{ID}citation/{stem}/{k}", src, rel, target, ref, src)
         for k, r in enumerate(doc.doc_relations):
             a, b = self.legal_doc(r.subject), self.legal_doc(r.object)
             if a == b:
                 continue
             rel = RELATIONS.get(r.relation, RELATIONS["cites"])
-            w.add(a, rel, b)
+            w.once(a, rel, b)
             node = f"{ID}citation/{stem}/rel-{k}"
             self.citation_node(w, node, a, rel, b, r.object, src, r.span)
 

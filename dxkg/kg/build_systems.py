@@ -96,10 +96,10 @@ class SystemsMixin:
         if a == b:
             return
         prop = DX + SYSTEM_RELATIONS.get(link.relation, "connectsTo")
-        w.add(a, prop, b)
+        w.once(a, prop, b)
         dep = dependency(link)
         if dep:
-            w.add(a if dep == "ab" else b, DX + "dependsOn", b if dep == "ab" else a)
+            w.once(a if dep == "ab" else b, DX + "dependsOn", b if dep == "ab" else a)
         w.typed(node, DX + "SystemLinkStatement")
         w.add(node, DX + "fromSystem", a)
         w.add(node, DX + "toSystem", b)
