@@ -127,10 +127,11 @@ def test_a_failed_build_leaves_the_served_store_intact(tmp_path, monkeypatch):
     assert build_store([EXAMPLES], store, validate=False, report=lambda m: None) == EXIT_OK
     before = sorted(p.name for p in store.iterdir())
 
-    def explode(self, quads, *, graph=None, fmt="nquads"):
+    def explode(self, *args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("dxkg.kg.store.EmbeddedStore.load", explode)
+    for write in ("load", "bulk_load"):  # transactions, and the bulk loads a build makes (in threads)
+        monkeypatch.setattr(f"dxkg.kg.store.EmbeddedStore.{write}", explode)
     with pytest.raises(OSError):
         build_store([EXAMPLES], store, validate=False, report=lambda m: None)
     monkeypatch.undo()
