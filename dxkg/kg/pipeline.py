@@ -13,7 +13,8 @@ Documents are parsed in parallel (one process per core); each worker keeps its d
 disk and sends back what name resolution needs (the legal documents it mentions, each way
 of writing one once). Then each document's graph is written as N-Quads text and goes into
 the store in pieces while the next is written (bulk loads in threads, on the other core):
-memory holds one document's records and a few pieces of text. Progress — document, size,
+memory holds one document's records and a few pieces of text. The derived graph is computed
+from the links seen as they were written, loaded last, and the store compacted once. Progress — document, size,
 rows, throughput — is reported as it goes.
 """
 
