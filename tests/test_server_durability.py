@@ -20,6 +20,7 @@ import requests
 from conftest import TOKEN, make_store
 from test_server_lifecycle import RUNAWAY, Served, _stat, children, wait_until
 
+from dxkg.kg.generations import meta_dir
 from dxkg.kg.store import build_aside
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -163,3 +164,29 @@ def test_a_write_answered_504_left_no_trace(tmp_path):
         served.stop()
     assert present(store) == {1}
     assert not ox.Store.read_only(str(store)).contains_named_graph(ox.NamedNode("http://x/slow"))
+
+
+def test_a_writer_lost_while_leaving_its_replica_is_replaced_and_the_next_write_lands(tmp_path):
+    # a writer killed between a write's commit and its answer may leave part of the next
+    # generation's replica behind; the writer started after it checkpoints into that same
+    # folder, which must not make it fail (the cut write would be answered "may or may not
+    # have been applied" although committed, and every later write refused)
+    store = make_store(tmp_path / "store")
+    served = Served(store, "--workers", "1")
+    try:
+        assert write(served.url, 1) == 200
+        generation = requests.get(served.url + "/healthz", timeout=60).json()["generation"]
+        partial = meta_dir(store) / f"replicas-{served.proc.pid}" / str(generation + 1)
+        partial.mkdir()
+        (partial / "CURRENT").write_text("MANIFEST-000001\n")  # as a checkpoint cut short leaves it
+        [owner] = [p for p in children(served.proc.pid) if holds_owner_lock(p)]
+        os.kill(owner, signal.SIGKILL)
+        wait_until(lambda: not _stat(owner), 60, "the writer ending")
+        second = write(served.url, 2)  # may reach the dead writer first: 503, nothing changed
+        assert second in (200, 503)
+        assert write(served.url, 3) == 200
+        ask = requests.get(served.url + "/sparql", params={"query": "ASK { <http://x/w/3> ?p ?o }"}, timeout=60)
+        assert json.loads(ask.content)["boolean"] is True
+    finally:
+        served.stop()
+    assert present(store) == ({1, 2, 3} if second == 200 else {1, 3})

@@ -368,9 +368,16 @@ class Backend:
         return bool(reply.get("committed"))
 
     def _open_writer(self, replica: Path, *, starting: bool = False, **kw) -> dict:
-        """Start a writer (dropping the old one), open the store, leave ``replica``."""
+        """Start a writer (dropping the old one), open the store, leave ``replica``.
+
+        ``replica`` is the next generation's, not yet published: a writer lost while leaving
+        it (killed between a write's commit and its answer) may have left part of it, and a
+        checkpoint refuses a folder that exists, so it is removed first. Else the write cut
+        short could not be settled: answered "may or may not have been applied" although it
+        had committed, and every later write refused."""
         if self._writer is not None:
             self._drop_writer()
+        shutil.rmtree(replica, ignore_errors=True)
         try:
             self._writer = _Process(self.network, writer.main, "dxkg-writer")
         except sandbox.SandboxUnavailable as e:
@@ -421,7 +428,6 @@ class Backend:
         try:
             reply = self._call_writer(task, OPEN_LIMIT)
         except (TimeoutError, EOFError, OSError):  # the writer was lost: a new one adopts on opening
-            shutil.rmtree(self._replica(nxt), ignore_errors=True)
             try:
                 reply = self._open_writer(self._replica(nxt))
             except ServiceError as e:
