@@ -153,8 +153,7 @@ class _Process:
             if isinstance(e, sandbox.SandboxUnavailable):
                 raise
             raise sandbox.SandboxUnavailable("the process stopped before reporting its network sandbox") from None
-        # query workers speak in ``frames``: a task in one write and one read, a reply's body raw
-        self.framed = main is worker.main
+        # tasks and replies are ``frames``: one write and one read each, a reply's body raw
         self.fd = self.conn.fileno()
         # ``Connection.poll`` builds a selector per call; one poll object serves every task
         self._reply = select.poll()
@@ -162,13 +161,10 @@ class _Process:
 
     def call(self, task: dict, timeout: float | None) -> dict:
         """Send a task, wait for its reply; raises ``TimeoutError`` or ``EOFError``."""
-        if self.framed:
-            frames.write(self.fd, task)
-        else:
-            self.conn.send(task)
+        frames.write(self.fd, task)
         if not self._reply.poll(None if timeout is None else max(0, int(timeout * 1000))):
             raise TimeoutError
-        return frames.read(self.fd) if self.framed else self.conn.recv()
+        return frames.read(self.fd)
 
     def kill(self) -> None:
         self.proc.kill()

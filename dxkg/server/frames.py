@@ -1,4 +1,5 @@
-"""How tasks and replies cross a query worker's pipe: a small pickled header, then a body raw.
+"""How tasks and replies cross a sandboxed process's pipe (query worker, writer, reader): a
+small pickled header, then a body raw.
 
 The body of an answer (already the bytes the client gets, serialized in the worker) is the
 only large part of a reply. Pickled inside the reply it was copied by ``pickle`` in the

@@ -13,7 +13,7 @@ into the store with writes held (``Backend.change``).
 from __future__ import annotations
 
 from dxkg.kg.incremental import read_documents
-from dxkg.server import lifeline, sandbox
+from dxkg.server import frames, lifeline, sandbox
 
 
 def main(conn, parent_pid: int, network: str) -> None:
@@ -21,10 +21,10 @@ def main(conn, parent_pid: int, network: str) -> None:
     sandbox.enter(network, conn.send)  # before anything is read: no network unless allowed
     lifeline.bind_to_parent(parent_pid)
     try:
-        task = conn.recv()
+        task = frames.read(conn.fileno())
     except (EOFError, OSError):
         return
     lines: list[str] = []
     with lifeline.time_limit(task.get("limit")):
         reading = read_documents(task["paths"], report=lines.append)
-    conn.send({"reading": reading, "lines": lines})
+    frames.write(conn.fileno(), {"reading": reading, "lines": lines})

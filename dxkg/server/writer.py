@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from dxkg.kg import generations
 from dxkg.kg.derived import INPUT_NAMES, refresh_derived
 from dxkg.kg.store import EmbeddedStore
-from dxkg.server import lifeline, sandbox, sparql_text
+from dxkg.server import frames, lifeline, sandbox, sparql_text
 from dxkg.server.worker import error, failed
 
 COMMITS = "urn:dxkg:write-commits"  # the graph commit markers live in, for an instant
@@ -228,7 +228,7 @@ def main(conn, parent_pid: int, network: str) -> None:
     owner = None
     while True:
         try:
-            task = conn.recv()
+            task = frames.read(conn.fileno())
         except (EOFError, OSError):
             return
         with lifeline.time_limit(task.get("limit")):
@@ -240,4 +240,4 @@ def main(conn, parent_pid: int, network: str) -> None:
                 reply = run_refresh(owner, task)
             else:
                 reply = run_write(owner, task)
-        conn.send(reply)
+        frames.write(conn.fileno(), reply)
